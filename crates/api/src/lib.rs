@@ -1,0 +1,11 @@
+//! socdesk's REST API server: configuration, startup, authentication, routes and OpenAPI.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,50 @@
+//! HTTP routes, one module per resource. Each handler extracts, authorizes (its `Auth<P>`
+//! argument), calls one service and maps the result.
+
+pub mod accounts;
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod health;
+pub mod me;
+pub mod preferences;
+
+use serde::Deserialize;
+use socdesk_domain::pagination::PageRequest;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiResult;
+
+/// Registers every `/api` route (through utoipa, so the OpenAPI document lists exactly these).
+pub fn configure(cfg: &mut ServiceConfig) {
+    auth::configure(cfg);
+    me::configure(cfg);
+    accounts::configure(cfg);
+    api_keys::configure(cfg);
+    catalog::configure(cfg);
+    preferences::configure(cfg);
+    audit::configure(cfg);
+}
+
+/// Paging and search parameters shared by the catalogue lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1..=500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
+    /// Only items whose name contains this text.
+    pub q: Option<String>,
+}
+
+impl ListQuery {
+    /// The page asked for.
+    pub fn page(&self) -> ApiResult<PageRequest> {
+        Ok(PageRequest::parse(self.cursor.as_deref(), self.limit)?)
+    }
+}

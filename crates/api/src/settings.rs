@@ -1,0 +1,122 @@
+//! Configuration, read once from the environment at start and passed in.
+
+use std::{env, net::SocketAddr, path::PathBuf};
+
+use chrono::Duration;
+
+/// A secret that never prints.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Everything the server can be told. See the README's configuration table.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: `sqlite://...` or `postgres://...`.
+    pub database_url: String,
+    /// `SOCDESK_DB_MAX_CONNECTIONS`.
+    pub db_max_connections: u32,
+    /// `SOCDESK_BIND`: address to listen on; port 0 picks a free one.
+    pub bind: SocketAddr,
+    /// `SOCDESK_ADMIN_PASSWORD`: password of the `admin` created on first start.
+    pub admin_password: Option<Secret>,
+    /// `SOCDESK_JWT_SECRET`: HS256 key; generated and kept in the database when unset.
+    pub jwt_secret: Option<Secret>,
+    /// `SOCDESK_ACCESS_TOKEN_TTL` (seconds).
+    pub access_token_ttl: Duration,
+    /// `SOCDESK_REFRESH_TOKEN_TTL` (seconds).
+    pub refresh_token_ttl: Duration,
+    /// `SOCDESK_LOGIN_MAX_FAILURES` within `SOCDESK_LOGIN_WINDOW` seconds.
+    pub login_max_failures: u64,
+    pub login_window: Duration,
+    /// `SOCDESK_WEB_DIR`: the built web app.
+    pub web_dir: PathBuf,
+    /// `SOCDESK_MAX_JSON_BYTES`: the largest JSON body accepted.
+    pub max_json_bytes: usize,
+    /// `SOCDESK_TRUST_PROXY`: take the client address from `X-Forwarded-For` (behind a proxy).
+    pub trust_proxy: bool,
+    /// `SOCDESK_LOG_FORMAT`: `text` or `json`.
+    pub log_json: bool,
+}
+
+/// A configuration value that could not be understood.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+/// The default SQLite database file, relative to the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/socdesk.db?mode=rwc";
+
+fn var(name: &'static str) -> Option<String> {
+    env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e: T::Err| ConfigError { name, message: e.to_string() }),
+    }
+}
+
+fn seconds(name: &'static str, default: i64) -> Result<Duration, ConfigError> {
+    let secs: i64 = parsed(name, default)?;
+    if secs <= 0 {
+        return Err(ConfigError { name, message: "must be a positive number of seconds".into() });
+    }
+    Ok(Duration::seconds(secs))
+}
+
+impl Settings {
+    /// Reads the environment, with defaults for everything.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let jwt_secret = var("SOCDESK_JWT_SECRET").map(Secret::new);
+        if jwt_secret.as_ref().is_some_and(|s| s.expose().len() < 32) {
+            return Err(ConfigError {
+                name: "SOCDESK_JWT_SECRET",
+                message: "must be at least 32 characters".into(),
+            });
+        }
+        let log_format = var("SOCDESK_LOG_FORMAT").unwrap_or_else(|| "text".into());
+        if !matches!(log_format.as_str(), "text" | "json") {
+            return Err(ConfigError { name: "SOCDESK_LOG_FORMAT", message: "must be text or json".into() });
+        }
+        Ok(Settings {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            db_max_connections: parsed("SOCDESK_DB_MAX_CONNECTIONS", 0)?,
+            bind: parsed("SOCDESK_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            admin_password: var("SOCDESK_ADMIN_PASSWORD").map(Secret::new),
+            jwt_secret,
+            access_token_ttl: seconds("SOCDESK_ACCESS_TOKEN_TTL", 15 * 60)?,
+            refresh_token_ttl: seconds("SOCDESK_REFRESH_TOKEN_TTL", 14 * 24 * 3600)?,
+            login_max_failures: parsed("SOCDESK_LOGIN_MAX_FAILURES", 5)?,
+            login_window: seconds("SOCDESK_LOGIN_WINDOW", 60)?,
+            web_dir: var("SOCDESK_WEB_DIR").map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
+            max_json_bytes: parsed("SOCDESK_MAX_JSON_BYTES", 1024 * 1024)?,
+            trust_proxy: parsed("SOCDESK_TRUST_PROXY", false)?,
+            log_json: log_format == "json",
+        })
+    }
+}

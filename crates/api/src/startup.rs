@@ -1,0 +1,195 @@
+//! Building and running the server: `Application::build(settings)` gives something tests start
+//! on port 0 against a fresh database, and `main` runs.
+
+use std::{net::TcpListener, sync::Arc, time::Duration};
+
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use socdesk_domain::services::{bootstrap, settings as global_settings};
+use socdesk_migrations::{Migrator, MigratorTrait};
+use tracing_actix_web::TracingLogger;
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    auth::jwt::JwtKeys,
+    extract::{JsonLimit, path_config},
+    openapi::{ApiDoc, Conventions},
+    routes,
+    settings::Settings,
+    web as webapp,
+};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub jwt: JwtKeys,
+    pub settings: Arc<Settings>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot prepare the database: {0}")]
+    Domain(#[from] socdesk_domain::DomainError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens the database named by the settings, creating the SQLite file's folder if needed, and
+/// applies every pending migration.
+pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
+    let url = &settings.database_url;
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        if let Some(dir) = sqlite_dir(url) {
+            std::fs::create_dir_all(dir)?;
+        }
+        // One connection: SQLite has one writer, and a pool of several turns concurrent
+        // read-then-write transactions into SQLITE_BUSY errors instead of waiting.
+        options.max_connections(settings.db_max_connections.max(1));
+        options.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    } else {
+        options.max_connections(if settings.db_max_connections == 0 {
+            16
+        } else {
+            settings.db_max_connections
+        });
+    }
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The folder of a `sqlite://path/file.db?...` URL, if it names a file.
+fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf())
+}
+
+/// The OpenAPI document of every registered route, with the shared conventions applied.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(scope("/api").configure(routes::configure))
+        .configure(routes::health::configure)
+        .split_for_parts();
+    Conventions.modify(&mut doc);
+    doc
+}
+
+/// A built server, listening, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Connects, migrates, creates the first admin if needed and binds the listener.
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let db = connect(&settings).await?;
+        match bootstrap::ensure_admin(&db, settings.admin_password.as_ref().map(|s| s.expose())).await? {
+            bootstrap::Bootstrap::CreatedWithGeneratedPassword(password) => tracing::warn!(
+                login = bootstrap::INITIAL_ADMIN_LOGIN,
+                "first start: created account 'admin' with password '{password}' (shown once; change it after signing in)"
+            ),
+            bootstrap::Bootstrap::CreatedWithConfiguredPassword => {
+                tracing::info!(
+                    "first start: created account 'admin' with the password from SOCDESK_ADMIN_PASSWORD"
+                )
+            }
+            bootstrap::Bootstrap::AlreadySetUp => {}
+        }
+        let secret = match &settings.jwt_secret {
+            Some(s) => s.expose().to_owned(),
+            None => global_settings::get_or_create_secret(&db, global_settings::JWT_SECRET_KEY).await?,
+        };
+        let jwt = JwtKeys::new(secret.as_bytes(), settings.access_token_ttl);
+        let listener = TcpListener::bind(settings.bind)?;
+        let addr = listener.local_addr()?;
+        let state = web::Data::new(AppState { db: db.clone(), jwt, settings: Arc::new(settings) });
+        let doc = openapi_document();
+        let json_limit = state.settings.max_json_bytes;
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(state.clone())
+                .app_data(JsonLimit(json_limit))
+                .app_data(path_config())
+                .service(scope("/api").configure(routes::configure))
+                .configure(routes::health::configure)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
+                .default_service(web::to(webapp::fallback))
+                .wrap(security_headers())
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        tracing::info!("socdesk listening on http://{addr}");
+        Ok(Application { port: addr.port(), server, db })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database connection (tests arrange data through it).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until the process is told to stop (SIGINT/SIGTERM), finishing in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Headers on every answer: no MIME sniffing, no framing, no referrer leaks, and a CSP that lets
+/// the page run only its own scripts (and compile its own wasm).
+fn security_headers() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+             form-action 'self'",
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_dir;
+
+    #[test]
+    fn sqlite_urls_name_their_folder() {
+        assert_eq!(sqlite_dir("sqlite://./data/socdesk.db?mode=rwc"), Some("./data".into()));
+        assert_eq!(sqlite_dir("sqlite:///tmp/x/s.db"), Some("/tmp/x".into()));
+        assert_eq!(sqlite_dir("sqlite::memory:"), None);
+        assert_eq!(sqlite_dir("sqlite://s.db"), None);
+    }
+}

@@ -1,0 +1,68 @@
+//! Serves the built web app, with client-side routes falling back to `index.html`.
+
+use std::path::{Component, Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+
+use crate::{error::ApiError, startup::AppState};
+
+/// Answers every request no route took: `/api/...` is a 404 problem; anything else is a file of
+/// the web app or, for client-side routes such as `/tickets/42`, its `index.html`.
+pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let path = req.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return Err(ApiError::RouteNotFound);
+    }
+    let root = &state.settings.web_dir;
+    if let Some(file) = safe_join(root, path).filter(|p| p.is_file()) {
+        if let Ok(f) = NamedFile::open(&file) {
+            let mut res = f.into_response(&req);
+            // Hashed asset names change with every build; index.html must always be re-fetched.
+            let cache = if file.extension().is_some_and(|e| e == "html") {
+                "no-cache"
+            } else {
+                "public, max-age=31536000, immutable"
+            };
+            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+            return Ok(res);
+        }
+    }
+    match NamedFile::open(root.join("index.html")) {
+        Ok(f) => {
+            let mut res = f.into_response(&req);
+            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+            Ok(res)
+        }
+        Err(_) => Ok(HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body(format!(
+            "The web app is not built. Run scripts/build-web.sh (looked in {}).",
+            root.display()
+        ))),
+    }
+}
+
+/// `root` + the request path, refusing anything that would leave `root`.
+fn safe_join(root: &Path, request_path: &str) -> Option<PathBuf> {
+    let mut out = root.to_path_buf();
+    for component in Path::new(request_path.trim_start_matches('/')).components() {
+        match component {
+            Component::Normal(c) => out.push(c),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape_the_web_root() {
+        let root = Path::new("/srv/web");
+        assert_eq!(safe_join(root, "/app.js"), Some(PathBuf::from("/srv/web/app.js")));
+        assert_eq!(safe_join(root, "/../etc/passwd"), None);
+        assert_eq!(safe_join(root, "/a/../../b"), None);
+    }
+}

@@ -1,0 +1,85 @@
+//! Who is acting: the authenticated account with its permissions and site grants.
+
+use std::collections::BTreeSet;
+
+use socdesk_types::{Permission, auth::AuthMethod};
+
+use crate::{DomainError, DomainResult};
+
+/// The account behind a request, loaded once per request by the API's authentication.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: i64,
+    pub login: String,
+    pub permissions: BTreeSet<Permission>,
+    /// Sites granted explicitly (admins see every site whatever this holds).
+    pub site_ids: BTreeSet<i64>,
+    pub employee_id: Option<i64>,
+    pub method: AuthMethod,
+    /// The session the access token belongs to (none for API keys).
+    pub session_id: Option<i64>,
+    /// The client's address, for the audit log.
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// Whether the account holds `ADMIN`.
+    pub fn is_admin(&self) -> bool {
+        self.permissions.contains(&Permission::Admin)
+    }
+
+    /// Whether the account holds `permission` (`ADMIN` holds every permission).
+    pub fn has(&self, permission: Permission) -> bool {
+        self.is_admin() || self.permissions.contains(&permission)
+    }
+
+    /// Refuses with 403 unless the account holds `permission`.
+    pub fn require(&self, permission: Permission) -> DomainResult<()> {
+        if self.has(permission) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(format!("this action needs the {permission} permission")))
+        }
+    }
+
+    /// Whether tickets of `site_id` are visible to this account.
+    pub fn can_see_site(&self, site_id: i64) -> bool {
+        self.is_admin() || self.site_ids.contains(&site_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(perms: &[Permission], sites: &[i64]) -> Actor {
+        Actor {
+            account_id: 1,
+            login: "a".into(),
+            permissions: perms.iter().copied().collect(),
+            site_ids: sites.iter().copied().collect(),
+            employee_id: None,
+            method: AuthMethod::Session,
+            session_id: None,
+            ip: None,
+        }
+    }
+
+    #[test]
+    fn admin_holds_every_permission_and_site() {
+        let a = actor(&[Permission::Admin], &[]);
+        assert!(Permission::ALL.iter().all(|p| a.has(*p)));
+        assert!(a.can_see_site(42));
+    }
+
+    #[test]
+    fn others_hold_only_what_they_were_granted() {
+        let a = actor(&[Permission::TicketView], &[1]);
+        assert!(a.has(Permission::TicketView));
+        assert!(!a.has(Permission::TicketEdit));
+        assert!(a.require(Permission::Admin).is_err());
+        assert!(a.can_see_site(1));
+        assert!(!a.can_see_site(2));
+        assert!(!actor(&[Permission::TicketView], &[]).can_see_site(1));
+    }
+}

@@ -1,0 +1,16 @@
+//! socdesk's domain: entities, value types and the services that hold the business rules.
+//!
+//! Nothing here knows about HTTP. Services take a connection (`&impl ConnectionTrait` or the
+//! `DatabaseConnection` when they own a transaction) and return [`DomainError`].
+
+pub mod actor;
+pub mod entities;
+pub mod error;
+pub mod pagination;
+pub mod secrets;
+pub mod services;
+pub mod values;
+
+pub use actor::Actor;
+pub use error::{DomainError, DomainResult};
+pub use socdesk_types::Permission;

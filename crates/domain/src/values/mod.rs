@@ -1,0 +1,15 @@
+//! Validated value types: raw strings stop at the boundary and come out parsed.
+//!
+//! Each `parse` names the field it was given, so a refusal reads `login: must not be empty`.
+
+mod contact;
+mod login;
+mod name;
+mod password;
+mod pref_key;
+
+pub use contact::{Color, Email, OptionalText};
+pub use login::Login;
+pub use name::BoundedName;
+pub use password::Password;
+pub use pref_key::PreferenceKey;

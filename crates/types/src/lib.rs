@@ -1,0 +1,16 @@
+//! Request and response bodies of the socdesk REST API.
+//!
+//! One definition of each DTO, compiled both into the server (with the `openapi` feature, which
+//! derives the OpenAPI schemas) and into the wasm web app, so the two cannot drift apart.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod page;
+pub mod permission;
+pub mod problem;
+
+pub use page::Page;
+pub use permission::Permission;
+pub use problem::{FieldError, Problem};

@@ -1,0 +1,17 @@
+//! socdesk's schema, as append-only migrations applied at start on SQLite and PostgreSQL.
+//!
+//! Never edit a migration once it has been released: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
