@@ -130,7 +130,9 @@ impl Application {
         let doc = openapi_document();
         let json_limit = state.settings.max_json_bytes;
         let server = HttpServer::new(move || {
+            // The docs go first: the `/api` scope would otherwise claim their paths.
             let (app, _) = App::new()
+                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
                 .into_utoipa_app()
                 .app_data(state.clone())
                 .app_data(JsonLimit(json_limit))
@@ -138,8 +140,7 @@ impl Application {
                 .service(scope("/api").configure(routes::configure))
                 .configure(routes::health::configure)
                 .split_for_parts();
-            app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
-                .default_service(web::to(webapp::fallback))
+            app.default_service(web::to(webapp::fallback))
                 .wrap(security_headers())
                 .wrap(TracingLogger::default())
         })

@@ -1,0 +1,12 @@
+#![expect(clippy::expect_used, reason = "a test should fail loudly at the first broken step")]
+
+//! Integration tests: the real server on a random port against a fresh database, driven over
+//! HTTP. `SOCDESK_TEST_DB=postgres` runs the same suite on PostgreSQL (default: SQLite).
+
+mod accounts;
+mod api_keys;
+mod auth;
+mod catalog;
+mod conventions;
+mod helpers;
+mod preferences;
