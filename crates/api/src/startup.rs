@@ -26,6 +26,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub jwt: JwtKeys,
     pub settings: Arc<Settings>,
+    /// Documented paths and methods, for 405 answers.
+    pub routes: webapp::RouteTable,
 }
 
 /// Why the server could not start.
@@ -126,8 +128,9 @@ impl Application {
         let jwt = JwtKeys::new(secret.as_bytes(), settings.access_token_ttl);
         let listener = TcpListener::bind(settings.bind)?;
         let addr = listener.local_addr()?;
-        let state = web::Data::new(AppState { db: db.clone(), jwt, settings: Arc::new(settings) });
         let doc = openapi_document();
+        let routes = webapp::RouteTable::from_openapi(&doc);
+        let state = web::Data::new(AppState { db: db.clone(), jwt, settings: Arc::new(settings), routes });
         let json_limit = state.settings.max_json_bytes;
         let server = HttpServer::new(move || {
             // The docs go first: the `/api` scope would otherwise claim their paths.

@@ -11,6 +11,26 @@ use crate::{error::ApiError, startup::AppState};
 /// the web app or, for client-side routes such as `/tickets/42`, its `index.html`.
 pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let path = req.path();
+    if let Some(allowed) = state.routes.methods_for(path) {
+        // A documented path asked with a method it does not have.
+        return Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, allowed.join(", ")))
+            .content_type(crate::error::PROBLEM_JSON)
+            .body(
+                serde_json::to_string(&socdesk_types::Problem {
+                    kind: "urn:socdesk:problem:method-not-allowed".into(),
+                    title: "Method Not Allowed".into(),
+                    status: 405,
+                    detail: Some(format!(
+                        "{} {path} is not supported; use {}",
+                        req.method(),
+                        allowed.join(", ")
+                    )),
+                    errors: Vec::new(),
+                })
+                .unwrap_or_default(),
+            ));
+    }
     if path == "/api" || path.starts_with("/api/") {
         return Err(ApiError::RouteNotFound);
     }
@@ -38,6 +58,53 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             "The web app is not built. Run scripts/build-web.sh (looked in {}).",
             root.display()
         ))),
+    }
+}
+
+/// The documented paths and their methods, to tell "no such method" (405) from "no such path".
+#[derive(Debug, Default)]
+pub struct RouteTable(Vec<(Vec<String>, Vec<String>)>);
+
+impl RouteTable {
+    /// The table of an OpenAPI document's paths.
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> RouteTable {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.split('/').map(str::to_owned).collect();
+                let mut methods = Vec::new();
+                for (name, op) in [
+                    ("GET", &item.get),
+                    ("PUT", &item.put),
+                    ("POST", &item.post),
+                    ("DELETE", &item.delete),
+                    ("PATCH", &item.patch),
+                ] {
+                    if op.is_some() {
+                        methods.push(name.to_owned());
+                    }
+                }
+                (segments, methods)
+            })
+            .collect();
+        RouteTable(routes)
+    }
+
+    /// The methods of the documented path matching `path`, if one does.
+    pub fn methods_for(&self, path: &str) -> Option<&[String]> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(template, _)| {
+                template.len() == parts.len()
+                    && template
+                        .iter()
+                        .zip(&parts)
+                        .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
+            })
+            .map(|(_, methods)| methods.as_slice())
     }
 }
 

@@ -51,11 +51,16 @@ async fn malformed_non_json_and_oversize_bodies_are_refused() {
 async fn unknown_api_routes_are_problem_404s() {
     let app = spawn_app().await;
     assert_problem(app.get("/api/nothing-here", &app.admin_token).await, StatusCode::NOT_FOUND).await;
-    assert_problem(
-        app.request(Method::PUT, "/api/sites", Some(&app.admin_token), Some(json!({}))).await,
-        StatusCode::NOT_FOUND,
-    )
-    .await;
+}
+
+#[tokio::test]
+async fn a_documented_path_asked_with_another_method_is_405_with_allow() {
+    let app = spawn_app().await;
+    let res = app.request(Method::PUT, "/api/sites", Some(&app.admin_token), Some(json!({}))).await;
+    assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, POST"));
+    assert_problem(res, StatusCode::METHOD_NOT_ALLOWED).await;
+    let res = app.request(Method::TRACE, "/api/sites/12", None, None).await;
+    assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, DELETE, PATCH"));
 }
 
 #[tokio::test]
