@@ -30,6 +30,7 @@ pub struct Account {
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     /// 1..=64 characters: letters, digits, `.`, `_`, `-`, `@`; unique.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9._@-]{1,64}$"))]
     pub login: String,
     /// 1..=100 characters; the login when left out.
     #[serde(default)]
@@ -41,6 +42,7 @@ pub struct NewAccount {
     #[serde(default)]
     pub messenger_id: Option<String>,
     /// 12..=1024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 1024))]
     pub password: String,
     #[serde(default)]
     pub permissions: Vec<Permission>,
@@ -67,8 +69,9 @@ pub struct AccountPatch {
     pub phone: Option<String>,
     #[serde(default)]
     pub messenger_id: Option<String>,
-    /// A new password; signs the account out of every session.
+    /// A new password (12..=1024 characters); signs the account out of every session.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 1024))]
     pub password: Option<String>,
     #[serde(default)]
     pub permissions: Option<Vec<Permission>>,
@@ -99,6 +102,7 @@ pub struct ApiKey {
 #[serde(deny_unknown_fields)]
 pub struct NewApiKey {
     /// 1..=100 characters, e.g. the integration that uses it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = "\\S"))]
     pub name: String,
     /// When the key stops working; never when left out.
     #[serde(default)]

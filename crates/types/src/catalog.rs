@@ -51,9 +51,11 @@ pub struct Tag {
 #[serde(deny_unknown_fields)]
 pub struct NewNamedItem {
     /// 1..=100 characters, trimmed, unique.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = "\\S"))]
     pub name: String,
     /// Up to 1,000 characters.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub description: Option<String>,
 }
 
@@ -63,8 +65,10 @@ pub struct NewNamedItem {
 #[serde(deny_unknown_fields)]
 pub struct NamedItemPatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = "\\S"))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub description: Option<String>,
 }
 
@@ -74,9 +78,11 @@ pub struct NamedItemPatch {
 #[serde(deny_unknown_fields)]
 pub struct NewTag {
     /// 1..=50 characters, trimmed, unique.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50, pattern = "\\S"))]
     pub name: String,
     /// `#rrggbb`; a neutral grey when left out.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^#[0-9A-Fa-f]{6}$"))]
     pub color: Option<String>,
 }
 
@@ -86,7 +92,9 @@ pub struct NewTag {
 #[serde(deny_unknown_fields)]
 pub struct TagPatch {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50, pattern = "\\S"))]
     pub name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^#[0-9A-Fa-f]{6}$"))]
     pub color: Option<String>,
 }
