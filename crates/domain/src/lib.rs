@@ -9,6 +9,7 @@ pub mod error;
 pub mod pagination;
 pub mod secrets;
 pub mod services;
+pub mod tickets;
 pub mod values;
 
 pub use actor::Actor;
