@@ -35,18 +35,18 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
         return Err(ApiError::RouteNotFound);
     }
     let root = &state.settings.web_dir;
-    if let Some(file) = safe_join(root, path).filter(|p| p.is_file()) {
-        if let Ok(f) = NamedFile::open(&file) {
-            let mut res = f.into_response(&req);
-            // Hashed asset names change with every build; index.html must always be re-fetched.
-            let cache = if file.extension().is_some_and(|e| e == "html") {
-                "no-cache"
-            } else {
-                "public, max-age=31536000, immutable"
-            };
-            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
-            return Ok(res);
-        }
+    if let Some(file) = safe_join(root, path).filter(|p| p.is_file())
+        && let Ok(f) = NamedFile::open(&file)
+    {
+        let mut res = f.into_response(&req);
+        // Hashed asset names change with every build; index.html must always be re-fetched.
+        let cache = if file.extension().is_some_and(|e| e == "html") {
+            "no-cache"
+        } else {
+            "public, max-age=31536000, immutable"
+        };
+        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+        return Ok(res);
     }
     match NamedFile::open(root.join("index.html")) {
         Ok(f) => {

@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod entities;
 pub mod error;
+pub mod markdown;
 pub mod pagination;
 pub mod secrets;
 pub mod services;

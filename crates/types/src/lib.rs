@@ -10,6 +10,8 @@ pub mod catalog;
 pub mod page;
 pub mod permission;
 pub mod problem;
+pub mod tickets;
+mod wire_enum;
 
 pub use page::Page;
 pub use permission::Permission;

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod health;
 pub mod me;
 pub mod preferences;
+pub mod tickets;
 
 use serde::Deserialize;
 use socdesk_domain::pagination::PageRequest;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     catalog::configure(cfg);
     preferences::configure(cfg);
     audit::configure(cfg);
+    tickets::configure(cfg);
 }
 
 /// Paging and search parameters shared by the catalogue lists.

@@ -10,3 +10,4 @@ mod catalog;
 mod conventions;
 mod helpers;
 mod preferences;
+mod tickets;

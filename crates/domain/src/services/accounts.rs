@@ -334,10 +334,10 @@ pub async fn update(
     let current = account::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound("account"))?;
     let mut v = Violations::new();
     let mut row: account::ActiveModel = current.clone().into();
-    if let Some(name) = &patch.display_name {
-        if let Some(n) = v.check(BoundedName::<100>::parse("display_name", name)) {
-            row.display_name = Set(n.into_inner());
-        }
+    if let Some(name) = &patch.display_name
+        && let Some(n) = v.check(BoundedName::<100>::parse("display_name", name))
+    {
+        row.display_name = Set(n.into_inner());
     }
     if let Some(email) = &patch.email {
         if email.trim().is_empty() {
@@ -346,15 +346,15 @@ pub async fn update(
             row.email = Set(Some(e.into_inner()));
         }
     }
-    if let Some(phone) = &patch.phone {
-        if let Some(p) = v.check(OptionalText::<40>::parse("phone", phone)) {
-            row.phone = Set(p);
-        }
+    if let Some(phone) = &patch.phone
+        && let Some(p) = v.check(OptionalText::<40>::parse("phone", phone))
+    {
+        row.phone = Set(p);
     }
-    if let Some(m) = &patch.messenger_id {
-        if let Some(m) = v.check(OptionalText::<100>::parse("messenger_id", m)) {
-            row.messenger_id = Set(m);
-        }
+    if let Some(m) = &patch.messenger_id
+        && let Some(m) = v.check(OptionalText::<100>::parse("messenger_id", m))
+    {
+        row.messenger_id = Set(m);
     }
     let password = match &patch.password {
         Some(p) => v.check(Password::parse("password", p)),
@@ -367,10 +367,11 @@ pub async fn update(
         if patch.enabled == Some(false) {
             v.push("enabled", "you cannot disable your own account");
         }
-        if let Some(perms) = &patch.permissions {
-            if actor.is_admin() && !perms.contains(&Permission::Admin) {
-                v.push("permissions", "you cannot remove ADMIN from your own account");
-            }
+        if let Some(perms) = &patch.permissions
+            && actor.is_admin()
+            && !perms.contains(&Permission::Admin)
+        {
+            v.push("permissions", "you cannot remove ADMIN from your own account");
         }
     }
     v.finish()?;

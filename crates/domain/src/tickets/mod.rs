@@ -1,3 +1,6 @@
-//! Tickets: the status machine (this module's `workflow`) and, later, the ticket services.
+//! Tickets: the status machine, site scoping, and the services that change tickets.
 
+pub mod assemble;
+pub mod scope;
+pub mod service;
 pub mod workflow;

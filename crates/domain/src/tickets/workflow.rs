@@ -4,97 +4,11 @@
 //! statuses, and where it leads. `transition` answers one request; `allowed_actions` tells a
 //! client exactly which buttons to show. Tests iterate over every (status, action, role) cell.
 
-use serde::{Deserialize, Serialize};
+pub use socdesk_types::tickets::{TicketAction, TicketStatus};
 
-/// Where a ticket is in its workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketStatus {
-    New,
-    Assigned,
-    InProgress,
-    Submitted,
-    Approved,
-    Rejected,
-    Closed,
-}
-
-impl TicketStatus {
-    /// Every status, in workflow order.
-    pub const ALL: [TicketStatus; 7] = [
-        TicketStatus::New,
-        TicketStatus::Assigned,
-        TicketStatus::InProgress,
-        TicketStatus::Submitted,
-        TicketStatus::Approved,
-        TicketStatus::Rejected,
-        TicketStatus::Closed,
-    ];
-
-    /// The API (and storage) value, e.g. `in_progress`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TicketStatus::New => "new",
-            TicketStatus::Assigned => "assigned",
-            TicketStatus::InProgress => "in_progress",
-            TicketStatus::Submitted => "submitted",
-            TicketStatus::Approved => "approved",
-            TicketStatus::Rejected => "rejected",
-            TicketStatus::Closed => "closed",
-        }
-    }
-
-    /// Parses an API value.
-    pub fn parse(raw: &str) -> Option<TicketStatus> {
-        TicketStatus::ALL.into_iter().find(|s| s.as_str() == raw)
-    }
-
-    /// The status a ticket starts in, or returns to on reopening.
-    pub fn initial(has_assignee: bool) -> TicketStatus {
-        if has_assignee { TicketStatus::Assigned } else { TicketStatus::New }
-    }
-}
-
-/// A workflow action a person takes on a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketAction {
-    Start,
-    BackToAssigned,
-    Submit,
-    Approve,
-    Reject,
-    Close,
-    Reopen,
-    Restart,
-}
-
-impl TicketAction {
-    /// Every action.
-    pub const ALL: [TicketAction; 8] = [
-        TicketAction::Start,
-        TicketAction::BackToAssigned,
-        TicketAction::Submit,
-        TicketAction::Approve,
-        TicketAction::Reject,
-        TicketAction::Close,
-        TicketAction::Reopen,
-        TicketAction::Restart,
-    ];
-
-    /// The API value, e.g. `back_to_assigned`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TicketAction::Start => "start",
-            TicketAction::BackToAssigned => "back_to_assigned",
-            TicketAction::Submit => "submit",
-            TicketAction::Approve => "approve",
-            TicketAction::Reject => "reject",
-            TicketAction::Close => "close",
-            TicketAction::Reopen => "reopen",
-            TicketAction::Restart => "restart",
-        }
-    }
+/// The status a ticket starts in, or returns to on reopening.
+pub fn initial_status(has_assignee: bool) -> TicketStatus {
+    if has_assignee { TicketStatus::Assigned } else { TicketStatus::New }
 }
 
 /// A role an account plays towards one ticket. An account can hold several.
@@ -292,13 +206,13 @@ pub fn transition(facts: TicketFacts, roles: Roles, action: TicketAction) -> Res
     }
     Ok(match r.target {
         Target::To(s) => s,
-        Target::Initial => TicketStatus::initial(facts.has_assignee),
+        Target::Initial => initial_status(facts.has_assignee),
     })
 }
 
 /// The actions the caller may take now, in table order: what a client shows as buttons.
 pub fn allowed_actions(facts: TicketFacts, roles: Roles) -> Vec<TicketAction> {
-    TicketAction::ALL.into_iter().filter(|a| transition(facts, roles, *a).is_ok()).collect()
+    TicketAction::ALL.iter().copied().filter(|a| transition(facts, roles, *a).is_ok()).collect()
 }
 
 #[cfg(test)]
@@ -339,15 +253,15 @@ mod tests {
 
     #[test]
     fn every_action_has_exactly_one_rule() {
-        for a in TicketAction::ALL {
+        for &a in TicketAction::ALL {
             assert_eq!(RULES.iter().filter(|r| r.action == a).count(), 1, "{a:?}");
         }
     }
 
     #[test]
     fn every_status_action_and_role_cell_matches_the_spec_table() {
-        for status in TicketStatus::ALL {
-            for action in TicketAction::ALL {
+        for &status in TicketStatus::ALL {
+            for &action in TicketAction::ALL {
                 for (role, roles) in ONLY {
                     let got = transition(facts(status), roles, action);
                     assert_eq!(
@@ -423,7 +337,7 @@ mod tests {
 
     #[test]
     fn statuses_parse_their_api_values() {
-        for s in TicketStatus::ALL {
+        for &s in TicketStatus::ALL {
             assert_eq!(TicketStatus::parse(s.as_str()), Some(s));
             assert_eq!(serde_json::to_string(&s).ok(), Some(format!("\"{}\"", s.as_str())));
         }

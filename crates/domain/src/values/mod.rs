@@ -7,9 +7,11 @@ mod login;
 mod name;
 mod password;
 mod pref_key;
+mod title;
 
 pub use contact::{Color, Email, OptionalText};
 pub use login::Login;
 pub use name::BoundedName;
 pub use password::Password;
 pub use pref_key::PreferenceKey;
+pub use title::TicketTitle;

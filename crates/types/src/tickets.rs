@@ -1,0 +1,232 @@
+//! Tickets: their closed value sets and the bodies of the ticket endpoints.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::SiteRef;
+use crate::wire_enum;
+
+wire_enum! {
+    /// Where a ticket is in its workflow.
+    pub enum TicketStatus {
+        New = "new",
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        Submitted = "submitted",
+        Approved = "approved",
+        Rejected = "rejected",
+        Closed = "closed",
+    }
+}
+
+wire_enum! {
+    /// A workflow action (`POST /api/tickets/{id}/transitions`).
+    pub enum TicketAction {
+        Start = "start",
+        BackToAssigned = "back_to_assigned",
+        Submit = "submit",
+        Approve = "approve",
+        Reject = "reject",
+        Close = "close",
+        Reopen = "reopen",
+        Restart = "restart",
+    }
+}
+
+wire_enum! {
+    /// How urgent a ticket is.
+    pub enum Priority {
+        High = "high",
+        Medium = "medium",
+        Low = "low",
+    }
+}
+
+wire_enum! {
+    /// An analysis ticket (free text) or a detection ticket (structured fields).
+    pub enum TicketKind {
+        Analysis = "analysis",
+        Detection = "detection",
+    }
+}
+
+wire_enum! {
+    /// How a ticket's body is written.
+    pub enum BodyFormat {
+        Text = "text",
+        Markdown = "markdown",
+        Json = "json",
+    }
+}
+
+wire_enum! {
+    /// The analyst's verdict on the attack.
+    pub enum Attack {
+        TruePositive = "true_positive",
+        FalsePositive = "false_positive",
+    }
+}
+
+wire_enum! {
+    /// Whether the ticket is an incident.
+    pub enum Incident {
+        Incident = "incident",
+        Normal = "normal",
+    }
+}
+
+wire_enum! {
+    /// Who opened a ticket: a detection rule (`system`) or a person (`user`).
+    pub enum CreatedBy {
+        System = "system",
+        User = "user",
+    }
+}
+
+/// One structured field of a detection ticket (ordered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TicketField {
+    /// 1..=100 characters, e.g. `source_ip`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = "\\S"))]
+    pub name: String,
+    /// Up to 10,000 characters.
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub value: String,
+}
+
+/// An account's id and display name, as embedded in tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountRef {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+}
+
+/// A category's or tag's id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A tag as shown on a ticket (a coloured badge).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagRef {
+    pub id: i64,
+    pub name: String,
+    pub color: String,
+}
+
+/// A ticket with everything the detail view shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    pub id: i64,
+    pub site: SiteRef,
+    pub category: Option<NamedRef>,
+    pub kind: TicketKind,
+    pub title: String,
+    pub body: String,
+    pub body_format: BodyFormat,
+    /// The body rendered to sanitised HTML (Markdown rendered; text and JSON escaped).
+    pub body_html: String,
+    pub fields: Vec<TicketField>,
+    pub priority: Priority,
+    pub status: TicketStatus,
+    pub attack: Option<Attack>,
+    pub incident: Option<Incident>,
+    pub assignees: Vec<AccountRef>,
+    pub approvers: Vec<AccountRef>,
+    pub tags: Vec<TagRef>,
+    pub created_by: CreatedBy,
+    /// The account that opened it (none for rule tickets).
+    pub registered_by: Option<AccountRef>,
+    pub rule_id: Option<i64>,
+    pub duplicate_count: i64,
+    pub risk_score: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Seconds from creation to the first assignment.
+    pub time_to_assign_secs: Option<i64>,
+    /// Seconds from creation to closing.
+    pub time_to_close_secs: Option<i64>,
+    /// Send as `If-Match` with a PATCH; a stale version gets 412.
+    pub version: i64,
+    /// The workflow actions the caller may take now.
+    pub allowed_actions: Vec<TicketAction>,
+}
+
+/// Body of `POST /api/tickets`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTicket {
+    pub site_id: i64,
+    #[serde(default)]
+    pub category_id: Option<i64>,
+    pub kind: TicketKind,
+    /// 1..=255 characters, trimmed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = "\\S"))]
+    pub title: String,
+    /// Up to 1,000,000 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000000))]
+    pub body: Option<String>,
+    /// Default `markdown`.
+    #[serde(default)]
+    pub body_format: Option<BodyFormat>,
+    /// Detection tickets' fields, in order (at most 200).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
+    pub fields: Vec<TicketField>,
+    /// Default `low`.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub attack: Option<Attack>,
+    #[serde(default)]
+    pub incident: Option<Incident>,
+    #[serde(default)]
+    pub assignee_ids: Vec<i64>,
+    #[serde(default)]
+    pub approver_ids: Vec<i64>,
+    #[serde(default)]
+    pub tag_ids: Vec<i64>,
+    /// 0..=100.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
+    pub risk_score: Option<i32>,
+}
+
+/// Body of `POST /api/tickets/{id}/transitions`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub action: TicketAction,
+    /// Recorded in the history with the change (up to 10,000 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub comment: Option<String>,
+}
+
+/// One entry of a ticket's history: who changed what, when, from what to what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    /// What changed: `created`, `status`, `title`, `assignees`, ...
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub comment: Option<String>,
+}
