@@ -17,7 +17,9 @@ enum Tickets {
     BodyFormat,
     Fields,
     Priority,
+    PriorityRank,
     Status,
+    StatusRank,
     Attack,
     Incident,
     CreatedBy,
@@ -180,7 +182,10 @@ impl MigrationTrait for Migration {
                 .col(string_len(Tickets::BodyFormat, 16))
                 .col(json(Tickets::Fields))
                 .col(string_len(Tickets::Priority, 8))
+                // Ranks give the meaningful order (high before low, new before closed) for sorting.
+                .col(small_integer(Tickets::PriorityRank))
                 .col(string_len(Tickets::Status, 16))
+                .col(small_integer(Tickets::StatusRank))
                 .col(string_len_null(Tickets::Attack, 16))
                 .col(string_len_null(Tickets::Incident, 16))
                 .col(string_len(Tickets::CreatedBy, 8))
@@ -226,6 +231,8 @@ impl MigrationTrait for Migration {
             ("ix_tickets_created_by_created", &["created_by", "created_at", "id"]),
             ("ix_tickets_closed", &["closed_at", "id"]),
             ("ix_tickets_title", &["title", "id"]),
+            ("ix_tickets_priority_rank", &["priority_rank", "id"]),
+            ("ix_tickets_status_rank", &["status_rank", "id"]),
             ("ix_tickets_src_ip", &["src_ip"]),
             ("ix_tickets_dst_ip", &["dst_ip"]),
             ("ix_tickets_host", &["host"]),

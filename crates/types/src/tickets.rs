@@ -230,3 +230,110 @@ pub struct HistoryEntry {
     pub new_value: Option<String>,
     pub comment: Option<String>,
 }
+
+/// Reads a present JSON value (including `null`) as `Some(..)`, so PATCH bodies can tell
+/// "leave as is" (field absent) from "clear" (`null`).
+fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Body of `PATCH /api/tickets/{id}` (send `If-Match: <version>`): only the fields present
+/// change; `null` clears `category_id`, `attack`, `incident` and `risk_score`. Tickets opened by
+/// a rule refuse changes to `title`, `body`, `body_format` and `fields`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TicketPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255, pattern = "\\S"))]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000000))]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_format: Option<BodyFormat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
+    pub fields: Option<Vec<TicketField>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<i64>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub category_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Attack>))]
+    pub attack: Option<Option<Attack>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Incident>))]
+    pub incident: Option<Option<Incident>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 0, maximum = 100))]
+    pub risk_score: Option<Option<i32>>,
+    /// Setting assignees on a `new` ticket makes it `assigned`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee_ids: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver_ids: Option<Vec<i64>>,
+    /// An empty list removes every tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_ids: Option<Vec<i64>>,
+}
+
+/// A ticket as a list row (no body).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketSummary {
+    pub id: i64,
+    pub site: SiteRef,
+    pub category: Option<NamedRef>,
+    pub kind: TicketKind,
+    pub title: String,
+    pub body_format: BodyFormat,
+    pub priority: Priority,
+    pub status: TicketStatus,
+    pub attack: Option<Attack>,
+    pub incident: Option<Incident>,
+    pub assignees: Vec<AccountRef>,
+    pub approvers: Vec<AccountRef>,
+    pub tags: Vec<TagRef>,
+    pub created_by: CreatedBy,
+    pub registered_by: Option<AccountRef>,
+    pub duplicate_count: i64,
+    pub risk_score: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+impl From<Ticket> for TicketSummary {
+    fn from(t: Ticket) -> Self {
+        TicketSummary {
+            id: t.id,
+            site: t.site,
+            category: t.category,
+            kind: t.kind,
+            title: t.title,
+            body_format: t.body_format,
+            priority: t.priority,
+            status: t.status,
+            attack: t.attack,
+            incident: t.incident,
+            assignees: t.assignees,
+            approvers: t.approvers,
+            tags: t.tags,
+            created_by: t.created_by,
+            registered_by: t.registered_by,
+            duplicate_count: t.duplicate_count,
+            risk_score: t.risk_score,
+            created_at: t.created_at,
+            modified_at: t.modified_at,
+            closed_at: t.closed_at,
+            version: t.version,
+        }
+    }
+}

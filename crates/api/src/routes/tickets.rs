@@ -1,19 +1,181 @@
 //! Tickets: create, read, workflow transitions, history.
 
-use actix_web::{HttpResponse, get, post, web};
-use socdesk_domain::tickets::service;
-use socdesk_types::{
-    Problem,
-    tickets::{HistoryEntry, NewTicket, Ticket, TransitionRequest},
+use actix_web::{HttpRequest, HttpResponse, get, http::header, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use socdesk_domain::{
+    DomainError,
+    pagination::PageRequest,
+    tickets::{
+        list::{self, TicketFilter, TicketSort},
+        service, update,
+    },
 };
+use socdesk_types::{
+    FieldError, Page, Problem,
+    tickets::{
+        CreatedBy, HistoryEntry, NewTicket, Priority, Ticket, TicketPatch, TicketStatus, TicketSummary,
+        TransitionRequest,
+    },
+};
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{Auth, TicketEdit, TicketView},
-    error::ApiResult,
-    extract::Json,
+    error::{ApiError, ApiResult},
+    extract::{Json, Query},
     startup::AppState,
 };
+
+/// A ticket answer with its version as the `ETag`, for a later `If-Match`.
+fn with_etag(status: actix_web::http::StatusCode, ticket: Ticket) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, format!("\"{}\"", ticket.version))).json(ticket)
+}
+
+/// Filters, sort and paging of the ticket list (and, later, its trend, metrics and export).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TicketListQuery {
+    /// Created at or after (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    pub site_id: Option<i64>,
+    pub category_id: Option<i64>,
+    /// Comma-separated priorities, e.g. `high,medium`.
+    pub priority: Option<String>,
+    /// Comma-separated statuses, e.g. `new,assigned,in_progress`.
+    pub status: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub approver_id: Option<i64>,
+    pub created_by: Option<CreatedBy>,
+    pub tag_id: Option<i64>,
+    /// Text in the title, body or fields (case-insensitive).
+    pub q: Option<String>,
+    /// `created_at` (default `-created_at`), `modified_at`, `priority`, `status`, `title`, `id`;
+    /// prefix `-` for descending.
+    pub sort: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1..=500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
+}
+
+fn comma_list<T>(
+    field: &str,
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, FieldError> {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else { return Ok(Vec::new()) };
+    raw.split(',')
+        .map(|part| {
+            parse(part.trim())
+                .ok_or_else(|| FieldError::new(field, format!("unknown value {:?}", part.trim())))
+        })
+        .collect()
+}
+
+impl TicketListQuery {
+    /// The domain filter this query asks for.
+    pub fn filter(&self) -> ApiResult<TicketFilter> {
+        let mut errors = Vec::new();
+        let priorities =
+            comma_list("priority", self.priority.as_deref(), Priority::parse).unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            });
+        let statuses =
+            comma_list("status", self.status.as_deref(), TicketStatus::parse).unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            });
+        if !errors.is_empty() {
+            return Err(ApiError::Domain(DomainError::Validation(errors)));
+        }
+        Ok(TicketFilter {
+            from: self.from,
+            to: self.to,
+            site_id: self.site_id,
+            category_id: self.category_id,
+            priorities,
+            statuses,
+            assignee_id: self.assignee_id,
+            approver_id: self.approver_id,
+            created_by: self.created_by,
+            tag_id: self.tag_id,
+            keyword: self.q.clone(),
+        })
+    }
+}
+
+/// Lists the tickets of the caller's sites matching every given filter, sorted, one keyset page
+/// at a time, with the total count.
+///
+/// Needs: `TICKET_VIEW`.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(TicketListQuery),
+    responses((status = 200, description = "A page of tickets", body = Page<TicketSummary>))
+)]
+#[get("/tickets")]
+async fn list_tickets(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    query: Query<TicketListQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.0;
+    let filter = q.filter()?;
+    let sort = TicketSort::parse(q.sort.as_deref())?;
+    let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
+    Ok(HttpResponse::Ok().json(list::list(&state.db, &auth, &filter, sort, &page).await?))
+}
+
+/// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.
+fn if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
+    let Some(raw) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
+    let text = raw.to_str().unwrap_or("").trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse()
+        .map(Some)
+        .map_err(|_| ApiError::invalid("If-Match", "must be the ticket's version, e.g. \"3\""))
+}
+
+/// Changes the fields present in the body, each recorded in the history. Send the version you
+/// edited as `If-Match`: if the ticket changed meanwhile the answer is 412 and nothing changes.
+/// Setting assignees on a `new` ticket makes it `assigned`. Tickets opened by a detection rule
+/// refuse title, body and field edits with 403.
+///
+/// Needs: `TICKET_EDIT` and the ticket's site.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_EDIT"])),
+    params(
+        ("id" = i64, Path, description = "Ticket id"),
+        ("If-Match" = Option<String>, Header, description = "The version you edited, e.g. \"3\""),
+    ),
+    request_body = TicketPatch,
+    responses(
+        (status = 200, description = "The changed ticket", body = Ticket),
+        (status = 404, description = "No such ticket (or not on your sites)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ticket changed since that version", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tickets/{id}")]
+async fn update_ticket(
+    state: web::Data<AppState>,
+    auth: Auth<TicketEdit>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<TicketPatch>,
+) -> ApiResult<HttpResponse> {
+    let version = if_match(&req)?;
+    let ticket = update::update(&state.db, &auth, id.into_inner(), version, body.0).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, ticket))
+}
 
 /// Opens a ticket by hand (`created_by = user`). It starts `assigned` when it has an assignee,
 /// else `new`. The site must be one of the caller's.
@@ -31,7 +193,7 @@ async fn create(
     auth: Auth<TicketEdit>,
     body: Json<NewTicket>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Created().json(service::create(&state.db, &auth, body.0).await?))
+    Ok(with_etag(actix_web::http::StatusCode::CREATED, service::create(&state.db, &auth, body.0).await?))
 }
 
 /// One ticket, with `allowed_actions`: the workflow actions the caller may take now.
@@ -53,7 +215,7 @@ async fn get(
     auth: Auth<TicketView>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::get(&state.db, &auth, id.into_inner()).await?))
+    Ok(with_etag(actix_web::http::StatusCode::OK, service::get(&state.db, &auth, id.into_inner()).await?))
 }
 
 /// Takes a workflow action: `start`, `back_to_assigned`, `submit` (assignees), `approve`,
@@ -81,7 +243,10 @@ async fn transition(
     id: web::Path<i64>,
     body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::transition(&state.db, &auth, id.into_inner(), body.0).await?))
+    Ok(with_etag(
+        actix_web::http::StatusCode::OK,
+        service::transition(&state.db, &auth, id.into_inner(), body.0).await?,
+    ))
 }
 
 /// Every change of the ticket, oldest first: who, when, which field, old and new value, comment.
@@ -107,5 +272,10 @@ async fn history(
 
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create).service(get).service(transition).service(history);
+    cfg.service(list_tickets)
+        .service(create)
+        .service(get)
+        .service(update_ticket)
+        .service(transition)
+        .service(history);
 }

@@ -224,3 +224,180 @@ async fn markdown_bodies_come_back_rendered_and_inert() {
     }
     assert_eq!(t["body"], body);
 }
+
+#[tokio::test]
+async fn a_patch_changes_fields_records_history_and_bumps_the_version() {
+    let d = desk().await;
+    let t = d.ticket(json!({})).await;
+    let id = &t["id"];
+    let tag: Value = d
+        .app
+        .post("/api/tags", &d.app.admin_token, json!({"name": "phishing"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let res = d
+        .app
+        .client
+        .patch(format!("{}/api/tickets/{id}", d.app.address))
+        .bearer_auth(&d.editor)
+        .header("If-Match", "\"1\"")
+        .json(&json!({"title": "Renamed", "priority": "high", "attack": "true_positive", "assignee_ids": [d.assignee_id], "tag_ids": [tag["id"]]}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers().get("etag").and_then(|v| v.to_str().ok()), Some("\"2\""));
+    let after: Value = res.json().await.expect("json");
+    assert_eq!(after["title"], "Renamed");
+    assert_eq!(after["priority"], "high");
+    assert_eq!(after["attack"], "true_positive");
+    assert_eq!(after["status"], "assigned", "assigning a new ticket makes it assigned");
+    assert_eq!(after["tags"][0]["name"], "phishing");
+    assert_eq!(after["version"], 2);
+
+    // null clears; an empty tag list removes every tag.
+    let after: Value = d
+        .app
+        .patch(&format!("/api/tickets/{id}"), &d.editor, json!({"attack": null, "tag_ids": []}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(after["attack"], Value::Null);
+    assert_eq!(after["tags"], json!([]));
+
+    let history: Value =
+        d.app.get(&format!("/api/tickets/{id}/history"), &d.editor).await.json().await.expect("json");
+    let fields: Vec<&str> =
+        history.as_array().expect("array").iter().filter_map(|h| h["field"].as_str()).collect();
+    for f in ["created", "title", "priority", "attack", "assignees", "tags", "status"] {
+        assert!(fields.contains(&f), "{f} missing from {fields:?}");
+    }
+    let title = history.as_array().expect("array").iter().find(|h| h["field"] == "title").expect("title row");
+    assert_eq!(
+        (title["old_value"].as_str(), title["new_value"].as_str()),
+        (Some("Suspicious login"), Some("Renamed"))
+    );
+}
+
+#[tokio::test]
+async fn of_two_patches_with_the_same_version_one_wins_and_one_gets_412() {
+    let d = desk().await;
+    let t = d.ticket(json!({})).await;
+    let send = |title: &'static str| {
+        d.app
+            .client
+            .patch(format!("{}/api/tickets/{}", d.app.address, t["id"]))
+            .bearer_auth(&d.editor)
+            .header("If-Match", "1")
+            .json(&json!({"title": title}))
+            .send()
+    };
+    let (a, b) = tokio::join!(send("first"), send("second"));
+    let mut statuses = [a.expect("sent").status().as_u16(), b.expect("sent").status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 412]);
+    let after: Value =
+        d.app.get(&format!("/api/tickets/{}", t["id"]), &d.editor).await.json().await.expect("json");
+    assert_eq!(after["version"], 2);
+}
+
+#[tokio::test]
+async fn list_filters_narrow_and_combine() {
+    let d = desk().await;
+    let tag: Value =
+        d.app.post("/api/tags", &d.app.admin_token, json!({"name": "vip"})).await.json().await.expect("json");
+    d.ticket(json!({"title": "Port scan from outside", "priority": "high"})).await;
+    d.ticket(json!({"title": "Phishing mail", "priority": "medium", "assignee_ids": [d.assignee_id], "tag_ids": [tag["id"]]})).await;
+    d.ticket(json!({"title": "Malware on host", "kind": "detection", "fields": [{"name": "Host", "value": "WS-042"}], "approver_ids": [d.approver_id]})).await;
+    let other = d.app.site("Busan").await;
+    d.app
+        .post(
+            "/api/tickets",
+            &d.app.admin_token,
+            json!({"site_id": other, "kind": "analysis", "title": "Elsewhere"}),
+        )
+        .await;
+
+    let titles = |query: &'static str| {
+        let app = &d.app;
+        let token = d.editor.clone();
+        async move {
+            let page: Value =
+                app.get(&format!("/api/tickets?{query}"), &token).await.json().await.expect("json");
+            let mut t: Vec<String> = page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["title"].as_str().unwrap_or("").to_owned())
+                .collect();
+            t.sort();
+            (t, page["total"].as_u64().unwrap_or(0))
+        }
+    };
+    assert_eq!(titles("").await.1, 3, "another site's ticket is not counted");
+    assert_eq!(titles("priority=high").await.0, ["Port scan from outside"]);
+    assert_eq!(titles("priority=high,medium").await.1, 2);
+    assert_eq!(titles("status=assigned").await.0, ["Phishing mail"]);
+    assert_eq!(titles("status=new&priority=low").await.0, ["Malware on host"]);
+    assert_eq!(titles("q=ws-042").await.0, ["Malware on host"]);
+    assert_eq!(titles("q=PHISHING").await.0, ["Phishing mail"]);
+    assert_eq!(titles("q=100%25").await.1, 0);
+    assert_eq!(titles("created_by=system").await.1, 0);
+    assert_eq!(titles("created_by=user").await.1, 3);
+    let assignee_query: &'static str = Box::leak(format!("assignee_id={}", d.assignee_id).into_boxed_str());
+    assert_eq!(titles(assignee_query).await.0, ["Phishing mail"]);
+    let approver_query: &'static str = Box::leak(format!("approver_id={}", d.approver_id).into_boxed_str());
+    assert_eq!(titles(approver_query).await.0, ["Malware on host"]);
+    let tag_query: &'static str = Box::leak(format!("tag_id={}&priority=medium", tag["id"]).into_boxed_str());
+    assert_eq!(titles(tag_query).await.0, ["Phishing mail"]);
+    assert_eq!(titles("from=2000-01-01T00:00:00Z&to=2001-01-01T00:00:00Z").await.1, 0);
+
+    let page: Value = d.app.get("/api/tickets?sort=priority", &d.editor).await.json().await.expect("json");
+    let order: Vec<&str> =
+        page["items"].as_array().expect("items").iter().filter_map(|i| i["priority"].as_str()).collect();
+    assert_eq!(order, ["high", "medium", "low"]);
+
+    for bad in ["status=open", "priority=urgent", "sort=password", "created_by=robot", "from=yesterday"] {
+        let res = d.app.get(&format!("/api/tickets?{bad}"), &d.editor).await;
+        assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+}
+
+#[tokio::test]
+async fn list_pages_stay_stable_while_tickets_arrive() {
+    let d = desk().await;
+    for i in 0..5 {
+        d.ticket(json!({"title": format!("t{i}")})).await;
+    }
+    let first: Value = d.app.get("/api/tickets?limit=2", &d.editor).await.json().await.expect("json");
+    let cursor = first["next_cursor"].as_str().expect("cursor").to_owned();
+    d.ticket(json!({"title": "newest"})).await;
+    let mut seen: Vec<String> = first["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["title"].as_str().unwrap_or("").to_owned())
+        .collect();
+    let mut cursor = Some(cursor);
+    while let Some(c) = cursor {
+        let page: Value = d
+            .app
+            .get(&format!("/api/tickets?limit=2&cursor={c}"), &d.editor)
+            .await
+            .json()
+            .await
+            .expect("json");
+        seen.extend(
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["title"].as_str().unwrap_or("").to_owned()),
+        );
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen, ["t4", "t3", "t2", "t1", "t0"]);
+}

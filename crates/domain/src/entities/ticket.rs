@@ -14,7 +14,11 @@ pub struct Model {
     /// Ordered `[{name, value}]`.
     pub fields: Json,
     pub priority: String,
+    /// 1 high, 2 medium, 3 low: the sort order of `priority`.
+    pub priority_rank: i16,
     pub status: String,
+    /// Position of `status` in the workflow, for sorting.
+    pub status_rank: i16,
     pub attack: Option<String>,
     pub incident: Option<String>,
     pub created_by: String,

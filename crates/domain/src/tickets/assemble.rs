@@ -76,6 +76,17 @@ pub async fn assemble(
     models: Vec<ticket::Model>,
     separation_of_duties: bool,
 ) -> DomainResult<Vec<Ticket>> {
+    assemble_rows(db, actor, models, separation_of_duties, true).await
+}
+
+/// Like [`assemble`]; `render_body: false` skips rendering bodies (lists do not show them).
+pub async fn assemble_rows(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    models: Vec<ticket::Model>,
+    separation_of_duties: bool,
+    render_body: bool,
+) -> DomainResult<Vec<Ticket>> {
     let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
     let links = load_links(db, &ids).await?;
     let account_ids: BTreeSet<i64> = links
@@ -143,7 +154,7 @@ pub async fn assemble(
                 .category_id
                 .map(|id| NamedRef { id, name: categories.get(&id).cloned().unwrap_or_default() }),
             kind: stored("kind", &m.kind, TicketKind::parse)?,
-            body_html: markdown::render(body_format, &m.body),
+            body_html: if render_body { markdown::render(body_format, &m.body) } else { String::new() },
             title: m.title,
             body: m.body,
             body_format,

@@ -1,6 +1,9 @@
 //! Tickets: the status machine, site scoping, and the services that change tickets.
 
 pub mod assemble;
+pub mod list;
+pub mod ranks;
 pub mod scope;
 pub mod service;
+pub mod update;
 pub mod workflow;

@@ -25,6 +25,7 @@ use crate::{
     services::settings,
     tickets::{
         assemble::{self, assemble, load_links, roles},
+        ranks::{priority_rank, status_rank},
         scope::visible_tickets,
         workflow::{Refusal, TicketFacts, initial_status, transition as workflow_transition},
     },
@@ -45,7 +46,7 @@ const MAX_FIELDS: usize = 200;
 const MAX_BODY_CHARS: usize = 1_000_000;
 
 /// Well-known field names (compared without case and punctuation) copied into indexed columns.
-fn well_known(fields: &[TicketField], names: &[&str]) -> Option<String> {
+pub(crate) fn well_known(fields: &[TicketField], names: &[&str]) -> Option<String> {
     fields.iter().find_map(|f| {
         let key: String =
             f.name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
@@ -56,7 +57,7 @@ fn well_known(fields: &[TicketField], names: &[&str]) -> Option<String> {
     })
 }
 
-fn search_text(title: &str, body: &str, fields: &[TicketField]) -> String {
+pub(crate) fn search_text(title: &str, body: &str, fields: &[TicketField]) -> String {
     let mut text = String::with_capacity(title.len() + body.len() + 64);
     text.push_str(title);
     text.push('\n');
@@ -70,7 +71,7 @@ fn search_text(title: &str, body: &str, fields: &[TicketField]) -> String {
     text.to_lowercase()
 }
 
-fn check_fields(fields: &[TicketField], v: &mut Violations) {
+pub(crate) fn check_fields(fields: &[TicketField], v: &mut Violations) {
     if fields.len() > MAX_FIELDS {
         v.push("fields", format!("at most {MAX_FIELDS} fields"));
     }
@@ -85,7 +86,7 @@ fn check_fields(fields: &[TicketField], v: &mut Violations) {
 }
 
 /// Refuses ids of `entity` rows that do not exist, naming each (`assignee_ids[1]`).
-async fn check_ids<E>(
+pub(crate) async fn check_ids<E>(
     db: &impl ConnectionTrait,
     field: &str,
     ids: &[i64],
@@ -122,7 +123,7 @@ where
 
 /// Appends one history row.
 #[expect(clippy::too_many_arguments, reason = "one row's columns, named at each call")]
-async fn history(
+pub(crate) async fn history(
     db: &impl ConnectionTrait,
     ticket_id: i64,
     at: DateTime<Utc>,
@@ -148,7 +149,7 @@ async fn history(
     Ok(())
 }
 
-async fn set_links(
+pub(crate) async fn set_links(
     db: &impl ConnectionTrait,
     ticket_id: i64,
     assignees: &[i64],
@@ -220,6 +221,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewTicket) -> D
     let now = Utc::now();
     let has_assignee = !new.assignee_ids.is_empty();
     let status = initial_status(has_assignee);
+    let priority = new.priority.unwrap_or(Priority::Low);
     let model = ticket::ActiveModel {
         site_id: Set(new.site_id),
         category_id: Set(new.category_id),
@@ -232,8 +234,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewTicket) -> D
         body: Set(body),
         body_format: Set(new.body_format.unwrap_or(BodyFormat::Markdown).as_str().to_owned()),
         fields: Set(serde_json::to_value(&new.fields).unwrap_or_default()),
-        priority: Set(new.priority.unwrap_or(Priority::Low).as_str().to_owned()),
+        priority: Set(priority.as_str().to_owned()),
+        priority_rank: Set(priority_rank(priority)),
         status: Set(status.as_str().to_owned()),
+        status_rank: Set(status_rank(status)),
         attack: Set(new.attack.map(|a| a.as_str().to_owned())),
         incident: Set(new.incident.map(|i| i.as_str().to_owned())),
         created_by: Set(CreatedBy::User.as_str().to_owned()),
@@ -330,6 +334,7 @@ pub async fn transition(
     };
     let updated = ticket::Entity::update_many()
         .col_expr(ticket::Column::Status, sea_orm::sea_query::Expr::value(next.as_str()))
+        .col_expr(ticket::Column::StatusRank, sea_orm::sea_query::Expr::value(status_rank(next)))
         .col_expr(ticket::Column::ClosedAt, sea_orm::sea_query::Expr::value(closed_at))
         .col_expr(ticket::Column::ModifiedAt, sea_orm::sea_query::Expr::value(now))
         .col_expr(ticket::Column::Version, sea_orm::sea_query::Expr::value(current.version + 1))
