@@ -95,15 +95,17 @@ impl RouteTable {
     /// The methods of the documented path matching `path`, if one does.
     pub fn methods_for(&self, path: &str) -> Option<&[String]> {
         let parts: Vec<&str> = path.split('/').collect();
+        // Of the templates that match, the most literal one wins (`/tickets/bulk` over `/tickets/{id}`).
         self.0
             .iter()
-            .find(|(template, _)| {
+            .filter(|(template, _)| {
                 template.len() == parts.len()
                     && template
                         .iter()
                         .zip(&parts)
                         .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
             })
+            .max_by_key(|(template, _)| template.iter().filter(|t| !t.starts_with('{')).count())
             .map(|(_, methods)| methods.as_slice())
     }
 }

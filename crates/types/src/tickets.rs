@@ -337,3 +337,70 @@ impl From<Ticket> for TicketSummary {
         }
     }
 }
+
+wire_enum! {
+    /// What a bulk action does to each selected ticket.
+    pub enum BulkAction {
+        /// Replace the assignees with `assignee_ids` (a `new` ticket becomes `assigned`).
+        Assign = "assign",
+        /// Replace the approvers with `approver_ids`.
+        SetApprovers = "set_approvers",
+        /// Back to `new`.
+        Restart = "restart",
+        /// Close, with `comment` as the one shared reason.
+        Close = "close",
+        /// Replace the tags with `tag_ids` (empty removes every tag).
+        Tags = "tags",
+        /// Set `attack` (`null` clears).
+        Attack = "attack",
+        /// Set `incident` (`null` clears).
+        Incident = "incident",
+    }
+}
+
+/// Body of `POST /api/tickets/bulk`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// 1..=1000 ticket ids.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
+    pub ids: Vec<i64>,
+    pub action: BulkAction,
+    /// Recorded in every ticket's history (the shared reason of a bulk close).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub assignee_ids: Option<Vec<i64>>,
+    #[serde(default)]
+    pub approver_ids: Option<Vec<i64>>,
+    #[serde(default)]
+    pub tag_ids: Option<Vec<i64>>,
+    #[serde(default)]
+    pub attack: Option<Attack>,
+    #[serde(default)]
+    pub incident: Option<Incident>,
+}
+
+/// What a bulk action did to one ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkItemResult {
+    pub id: i64,
+    pub ok: bool,
+    /// The ticket's status afterwards (when it was changed).
+    pub status: Option<TicketStatus>,
+    /// Why it was refused: the HTTP status a single request would have got, and the message.
+    pub error_status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// The answer of a bulk action: one result per requested id, in request order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkResponse {
+    pub succeeded: u32,
+    pub failed: u32,
+    pub results: Vec<BulkItemResult>,
+}

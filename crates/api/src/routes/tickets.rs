@@ -7,6 +7,7 @@ use socdesk_domain::{
     DomainError,
     pagination::PageRequest,
     tickets::{
+        bulk,
         list::{self, TicketFilter, TicketSort},
         service, update,
     },
@@ -14,8 +15,8 @@ use socdesk_domain::{
 use socdesk_types::{
     FieldError, Page, Problem,
     tickets::{
-        CreatedBy, HistoryEntry, NewTicket, Priority, Ticket, TicketPatch, TicketStatus, TicketSummary,
-        TransitionRequest,
+        BulkRequest, BulkResponse, CreatedBy, HistoryEntry, NewTicket, Priority, Ticket, TicketPatch,
+        TicketStatus, TicketSummary, TransitionRequest,
     },
 };
 use utoipa::IntoParams;
@@ -270,9 +271,31 @@ async fn history(
     Ok(HttpResponse::Ok().json(service::history_of(&state.db, &auth, id.into_inner()).await?))
 }
 
+/// Applies one action to many tickets in one transaction: `assign`, `set_approvers`, `restart`,
+/// `close` (with `comment` as the shared reason), `tags` (empty removes all), `attack`,
+/// `incident`. The answer has one result per ticket: a ticket you cannot see (404) or whose
+/// transition is refused (409/403) is reported, and the others are changed.
+///
+/// Needs: `TICKET_EDIT`.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_EDIT"])),
+    request_body = BulkRequest,
+    responses((status = 200, description = "What happened to each ticket", body = BulkResponse))
+)]
+#[post("/tickets/bulk")]
+async fn bulk_action(
+    state: web::Data<AppState>,
+    auth: Auth<TicketEdit>,
+    body: Json<BulkRequest>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(bulk::apply(&state.db, &auth, body.0).await?))
+}
+
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
+        .service(bulk_action)
         .service(create)
         .service(get)
         .service(update_ticket)

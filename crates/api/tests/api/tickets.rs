@@ -401,3 +401,94 @@ async fn list_pages_stay_stable_while_tickets_arrive() {
     }
     assert_eq!(seen, ["t4", "t3", "t2", "t1", "t0"]);
 }
+
+#[tokio::test]
+async fn a_bulk_close_reports_each_ticket_and_shares_one_reason() {
+    let d = desk().await;
+    let a = d.ticket(json!({})).await;
+    let b = d.ticket(json!({"assignee_ids": [d.assignee_id]})).await;
+    let closed = d.ticket(json!({})).await;
+    d.act(&d.editor, &closed["id"], "close").await;
+    let other = d.app.site("Busan").await;
+    let hidden: Value = d
+        .app
+        .post(
+            "/api/tickets",
+            &d.app.admin_token,
+            json!({"site_id": other, "kind": "analysis", "title": "Elsewhere"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+
+    let ids = json!([a["id"], b["id"], closed["id"], hidden["id"], 999999]);
+    let res = d
+        .app
+        .post(
+            "/api/tickets/bulk",
+            &d.editor,
+            json!({"ids": ids, "action": "close", "comment": "duplicate of #1"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!((body["succeeded"].as_u64(), body["failed"].as_u64()), (Some(2), Some(3)));
+    let results = body["results"].as_array().expect("results");
+    assert_eq!(results[0]["status"], "closed");
+    assert_eq!(results[1]["status"], "closed");
+    assert_eq!(results[2]["error_status"], 409, "already closed");
+    assert_eq!(results[3]["error_status"], 404, "another site's ticket is reported as not found");
+    assert_eq!(results[4]["error_status"], 404);
+
+    let history: Value =
+        d.app.get(&format!("/api/tickets/{}/history", b["id"]), &d.editor).await.json().await.expect("json");
+    let last = history.as_array().and_then(|h| h.last()).cloned().expect("row");
+    assert_eq!(
+        (last["new_value"].as_str(), last["comment"].as_str()),
+        (Some("closed"), Some("duplicate of #1"))
+    );
+    // The other site's ticket is untouched.
+    let hidden_now: Value = d
+        .app
+        .get(&format!("/api/tickets/{}", hidden["id"]), &d.app.admin_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(hidden_now["status"], "new");
+}
+
+#[tokio::test]
+async fn bulk_tags_assign_and_flags_apply_to_every_ticket() {
+    let d = desk().await;
+    let a = d.ticket(json!({})).await;
+    let b = d.ticket(json!({})).await;
+    let tag: Value =
+        d.app.post("/api/tags", &d.app.admin_token, json!({"name": "apt"})).await.json().await.expect("json");
+    let ids = json!([a["id"], b["id"]]);
+    for body in [
+        json!({"ids": ids, "action": "tags", "tag_ids": [tag["id"]]}),
+        json!({"ids": ids, "action": "assign", "assignee_ids": [d.assignee_id]}),
+        json!({"ids": ids, "action": "attack", "attack": "false_positive"}),
+        json!({"ids": ids, "action": "incident", "incident": "normal"}),
+    ] {
+        let res: Value = d.app.post("/api/tickets/bulk", &d.editor, body).await.json().await.expect("json");
+        assert_eq!(res["succeeded"], 2, "{res}");
+    }
+    let t: Value =
+        d.app.get(&format!("/api/tickets/{}", b["id"]), &d.editor).await.json().await.expect("json");
+    assert_eq!(t["tags"][0]["name"], "apt");
+    assert_eq!(t["status"], "assigned");
+    assert_eq!((t["attack"].as_str(), t["incident"].as_str()), (Some("false_positive"), Some("normal")));
+    // An empty tag list removes every tag.
+    d.app.post("/api/tickets/bulk", &d.editor, json!({"ids": ids, "action": "tags", "tag_ids": []})).await;
+    let t: Value =
+        d.app.get(&format!("/api/tickets/{}", a["id"]), &d.editor).await.json().await.expect("json");
+    assert_eq!(t["tags"], json!([]));
+    // Missing parameters and unknown accounts refuse the whole request.
+    let res = d.app.post("/api/tickets/bulk", &d.editor, json!({"ids": ids, "action": "assign"})).await;
+    assert_eq!(error_fields(&assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["assignee_ids"]);
+    let res = d.app.post("/api/tickets/bulk", &d.assignee, json!({"ids": ids, "action": "close"})).await;
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+}

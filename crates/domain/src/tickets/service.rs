@@ -291,23 +291,35 @@ pub async fn transition(
     id: i64,
     req: TransitionRequest,
 ) -> DomainResult<Ticket> {
+    let txn = db.begin().await?;
+    let ticket = transition_in(&txn, actor, id, req).await?;
+    txn.commit().await?;
+    Ok(ticket)
+}
+
+/// [`transition`] inside the caller's transaction (bulk actions run many in one).
+pub async fn transition_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    req: TransitionRequest,
+) -> DomainResult<Ticket> {
     let comment = match req.comment.as_deref() {
         Some(c) => {
             OptionalText::<10_000>::parse("comment", c).map_err(|e| DomainError::Validation(vec![e]))?
         }
         None => None,
     };
-    let txn = db.begin().await?;
     let current = visible_tickets(actor)
         .filter(ticket::Column::Id.eq(id))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(DomainError::NotFound("ticket"))?;
-    let links = load_links(&txn, &[id]).await?;
+    let links = load_links(txn, &[id]).await?;
     let assignees = links.assignees.get(&id).cloned().unwrap_or_default();
     let approvers = links.approvers.get(&id).cloned().unwrap_or_default();
     let status = assemble::stored("status", &current.status, TicketStatus::parse)?;
-    let sod = separation_of_duties(&txn).await?;
+    let sod = separation_of_duties(txn).await?;
     let facts = TicketFacts {
         status,
         has_assignee: !assignees.is_empty(),
@@ -340,13 +352,13 @@ pub async fn transition(
         .col_expr(ticket::Column::Version, sea_orm::sea_query::Expr::value(current.version + 1))
         .filter(ticket::Column::Id.eq(id))
         .filter(ticket::Column::Version.eq(current.version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
         return Err(DomainError::Conflict("the ticket changed meanwhile; reload it and try again".into()));
     }
     history(
-        &txn,
+        txn,
         id,
         now,
         actor,
@@ -356,9 +368,7 @@ pub async fn transition(
         comment.as_deref(),
     )
     .await?;
-    let ticket = get(&txn, actor, id).await?;
-    txn.commit().await?;
-    Ok(ticket)
+    get(txn, actor, id).await
 }
 
 /// The history of a ticket the actor may see, oldest first.

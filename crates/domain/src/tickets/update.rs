@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, SimpleExpr},
 };
 use socdesk_types::tickets::{CreatedBy, Ticket, TicketField, TicketPatch, TicketStatus};
@@ -71,9 +71,22 @@ pub async fn update(
     patch: TicketPatch,
 ) -> DomainResult<Ticket> {
     let txn = db.begin().await?;
+    let ticket = update_in(&txn, actor, id, if_match, patch).await?;
+    txn.commit().await?;
+    Ok(ticket)
+}
+
+/// [`update`] inside the caller's transaction (bulk actions run many in one).
+pub async fn update_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    patch: TicketPatch,
+) -> DomainResult<Ticket> {
     let current = visible_tickets(actor)
         .filter(ticket::Column::Id.eq(id))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(DomainError::NotFound("ticket"))?;
     if let Some(expected) = if_match
@@ -111,23 +124,23 @@ pub async fn update(
     }
     if let Some(site_id) = patch.site_id {
         if actor.can_see_site(site_id) {
-            check_ids::<site::Entity>(&txn, "site_id", &[site_id], site::Column::Id, &mut v).await?;
+            check_ids::<site::Entity>(txn, "site_id", &[site_id], site::Column::Id, &mut v).await?;
         } else {
             v.push("site_id", format!("site {site_id} does not exist"));
         }
     }
     if let Some(Some(c)) = patch.category_id {
-        check_ids::<ticket_category::Entity>(&txn, "category_id", &[c], ticket_category::Column::Id, &mut v)
+        check_ids::<ticket_category::Entity>(txn, "category_id", &[c], ticket_category::Column::Id, &mut v)
             .await?;
     }
     if let Some(ids) = &patch.assignee_ids {
-        check_ids::<account::Entity>(&txn, "assignee_ids", ids, account::Column::Id, &mut v).await?;
+        check_ids::<account::Entity>(txn, "assignee_ids", ids, account::Column::Id, &mut v).await?;
     }
     if let Some(ids) = &patch.approver_ids {
-        check_ids::<account::Entity>(&txn, "approver_ids", ids, account::Column::Id, &mut v).await?;
+        check_ids::<account::Entity>(txn, "approver_ids", ids, account::Column::Id, &mut v).await?;
     }
     if let Some(ids) = &patch.tag_ids {
-        check_ids::<tag::Entity>(&txn, "tag_ids", ids, tag::Column::Id, &mut v).await?;
+        check_ids::<tag::Entity>(txn, "tag_ids", ids, tag::Column::Id, &mut v).await?;
     }
     v.finish()?;
 
@@ -234,7 +247,7 @@ pub async fn update(
         );
     }
 
-    let links = load_links(&txn, &[id]).await?;
+    let links = load_links(txn, &[id]).await?;
     let old_assignees = sorted(links.assignees.get(&id).map_or(&[][..], Vec::as_slice));
     let old_approvers = sorted(links.approvers.get(&id).map_or(&[][..], Vec::as_slice));
     let old_tags = sorted(links.tags.get(&id).map_or(&[][..], Vec::as_slice));
@@ -265,8 +278,7 @@ pub async fn update(
     }
 
     if c.rows.is_empty() && link_changes.is_empty() {
-        txn.commit().await?;
-        return service::get(db, actor, id).await;
+        return service::get(txn, actor, id).await;
     }
 
     let mut update = ticket::Entity::update_many()
@@ -278,7 +290,7 @@ pub async fn update(
     let done = update
         .filter(ticket::Column::Id.eq(id))
         .filter(ticket::Column::Version.eq(current.version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if done.rows_affected != 1 {
         return Err(DomainError::PreconditionFailed(
@@ -288,27 +300,27 @@ pub async fn update(
     if new_assignees != old_assignees {
         ticket_assignee::Entity::delete_many()
             .filter(ticket_assignee::Column::TicketId.eq(id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        set_links(&txn, id, &new_assignees, &[], &[]).await?;
+        set_links(txn, id, &new_assignees, &[], &[]).await?;
     }
     if new_approvers != old_approvers {
         ticket_approver::Entity::delete_many()
             .filter(ticket_approver::Column::TicketId.eq(id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        set_links(&txn, id, &[], &new_approvers, &[]).await?;
+        set_links(txn, id, &[], &new_approvers, &[]).await?;
     }
     if new_tags != old_tags {
-        ticket_tag::Entity::delete_many().filter(ticket_tag::Column::TicketId.eq(id)).exec(&txn).await?;
-        set_links(&txn, id, &[], &[], &new_tags).await?;
+        ticket_tag::Entity::delete_many().filter(ticket_tag::Column::TicketId.eq(id)).exec(txn).await?;
+        set_links(txn, id, &[], &[], &new_tags).await?;
     }
     for (field, old, new) in c.rows.into_iter().chain(link_changes) {
-        history(&txn, id, now, actor, field, old, new, None).await?;
+        history(txn, id, now, actor, field, old, new, None).await?;
     }
     if let Some(next) = status_change {
         history(
-            &txn,
+            txn,
             id,
             now,
             actor,
@@ -319,9 +331,7 @@ pub async fn update(
         )
         .await?;
     }
-    let ticket = service::get(&txn, actor, id).await?;
-    txn.commit().await?;
-    Ok(ticket)
+    service::get(txn, actor, id).await
 }
 
 #[cfg(test)]
