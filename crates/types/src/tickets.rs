@@ -404,3 +404,31 @@ pub struct BulkResponse {
     pub failed: u32,
     pub results: Vec<BulkItemResult>,
 }
+
+/// A memo on a ticket: the response work written down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Memo {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: Option<i64>,
+    pub author: String,
+    pub format: BodyFormat,
+    pub body: String,
+    /// The body rendered to sanitised HTML.
+    pub body_html: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Body of `POST /api/tickets/{id}/memos`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewMemo {
+    /// Default `markdown`.
+    #[serde(default)]
+    pub format: Option<BodyFormat>,
+    /// 1..=100,000 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100000, pattern = "\\S"))]
+    pub body: String,
+}

@@ -9,14 +9,14 @@ use socdesk_domain::{
     tickets::{
         bulk,
         list::{self, TicketFilter, TicketSort},
-        service, update,
+        memos, service, update,
     },
 };
 use socdesk_types::{
     FieldError, Page, Problem,
     tickets::{
-        BulkRequest, BulkResponse, CreatedBy, HistoryEntry, NewTicket, Priority, Ticket, TicketPatch,
-        TicketStatus, TicketSummary, TransitionRequest,
+        BulkRequest, BulkResponse, CreatedBy, HistoryEntry, Memo, NewMemo, NewTicket, Priority, Ticket,
+        TicketPatch, TicketStatus, TicketSummary, TransitionRequest,
     },
 };
 use utoipa::IntoParams;
@@ -292,6 +292,50 @@ async fn bulk_action(
     Ok(HttpResponse::Ok().json(bulk::apply(&state.db, &auth, body.0).await?))
 }
 
+/// The memos of a ticket, oldest first, each with its sanitised HTML.
+///
+/// Needs: `TICKET_VIEW` and the ticket's site.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(("id" = i64, Path, description = "Ticket id")),
+    responses(
+        (status = 200, description = "The memos", body = Vec<Memo>),
+        (status = 404, description = "No such ticket (or not on your sites)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/memos")]
+async fn list_memos(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(memos::list(&state.db, &auth, id.into_inner()).await?))
+}
+
+/// Writes a memo (Markdown by default). Its text becomes searchable with the ticket.
+///
+/// Needs: `TICKET_VIEW` and the ticket's site.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(("id" = i64, Path, description = "Ticket id")),
+    request_body = NewMemo,
+    responses(
+        (status = 201, description = "The memo", body = Memo),
+        (status = 404, description = "No such ticket (or not on your sites)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{id}/memos")]
+async fn create_memo(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    id: web::Path<i64>,
+    body: Json<NewMemo>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Created().json(memos::create(&state.db, &auth, id.into_inner(), body.0).await?))
+}
+
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -300,5 +344,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get)
         .service(update_ticket)
         .service(transition)
-        .service(history);
+        .service(history)
+        .service(list_memos)
+        .service(create_memo);
 }

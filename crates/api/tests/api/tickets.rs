@@ -492,3 +492,35 @@ async fn bulk_tags_assign_and_flags_apply_to_every_ticket() {
     let res = d.app.post("/api/tickets/bulk", &d.assignee, json!({"ids": ids, "action": "close"})).await;
     assert_problem(res, StatusCode::FORBIDDEN).await;
 }
+
+#[tokio::test]
+async fn memos_are_listed_oldest_first_searchable_and_sanitised() {
+    let d = desk().await;
+    let t = d.ticket(json!({"assignee_ids": [d.assignee_id]})).await;
+    let path = format!("/api/tickets/{}/memos", t["id"]);
+    let res = d
+        .app
+        .post(
+            &path,
+            &d.assignee,
+            json!({"body": "Blocked **198.51.100.7** at the firewall <script>x</script>"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    d.app.post(&path, &d.editor, json!({"body": "Confirmed", "format": "text"})).await;
+    let memos: Value = d.app.get(&path, &d.editor).await.json().await.expect("json");
+    assert_eq!(memos[0]["author"], "assignee");
+    assert_eq!(memos[1]["author"], "editor");
+    let html = memos[0]["body_html"].as_str().expect("html");
+    assert!(html.contains("<strong>198.51.100.7</strong>") && !html.contains("<script"));
+    let found: Value = d.app.get("/api/tickets?q=198.51.100.7", &d.editor).await.json().await.expect("json");
+    assert_eq!(found["total"], 1);
+    let history: Value =
+        d.app.get(&format!("/api/tickets/{}/history", t["id"]), &d.editor).await.json().await.expect("json");
+    assert_eq!(history.as_array().map(|h| h.iter().filter(|e| e["field"] == "memo").count()), Some(2));
+    assert_problem(
+        d.app.post(&path, &d.editor, json!({"body": "  "})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+}

@@ -3,6 +3,7 @@
 pub mod assemble;
 pub mod bulk;
 pub mod list;
+pub mod memos;
 pub mod ranks;
 pub mod scope;
 pub mod service;
