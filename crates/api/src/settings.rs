@@ -54,6 +54,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// `SOCDESK_LOG_FORMAT`: `text` or `json`.
     pub log_json: bool,
+    /// `SOCDESK_TIMEZONE`: the IANA zone trend days are counted in.
+    pub timezone: chrono_tz::Tz,
 }
 
 /// A configuration value that could not be understood.
@@ -117,6 +119,7 @@ impl Settings {
             max_json_bytes: parsed("SOCDESK_MAX_JSON_BYTES", 1024 * 1024)?,
             trust_proxy: parsed("SOCDESK_TRUST_PROXY", false)?,
             log_json: log_format == "json",
+            timezone: parsed("SOCDESK_TIMEZONE", chrono_tz::Tz::UTC)?,
         })
     }
 }

@@ -432,3 +432,90 @@ pub struct NewMemo {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100000, pattern = "\\S"))]
     pub body: String,
 }
+
+/// How many tickets are in each status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusCounts {
+    pub new: u64,
+    pub assigned: u64,
+    pub in_progress: u64,
+    pub submitted: u64,
+    pub approved: u64,
+    pub rejected: u64,
+    pub closed: u64,
+}
+
+impl StatusCounts {
+    /// Adds one ticket of `status`.
+    pub fn add(&mut self, status: TicketStatus) {
+        match status {
+            TicketStatus::New => self.new += 1,
+            TicketStatus::Assigned => self.assigned += 1,
+            TicketStatus::InProgress => self.in_progress += 1,
+            TicketStatus::Submitted => self.submitted += 1,
+            TicketStatus::Approved => self.approved += 1,
+            TicketStatus::Rejected => self.rejected += 1,
+            TicketStatus::Closed => self.closed += 1,
+        }
+    }
+
+    /// The count of `status`.
+    pub fn get(&self, status: TicketStatus) -> u64 {
+        match status {
+            TicketStatus::New => self.new,
+            TicketStatus::Assigned => self.assigned,
+            TicketStatus::InProgress => self.in_progress,
+            TicketStatus::Submitted => self.submitted,
+            TicketStatus::Approved => self.approved,
+            TicketStatus::Rejected => self.rejected,
+            TicketStatus::Closed => self.closed,
+        }
+    }
+
+    /// All tickets counted.
+    pub fn total(&self) -> u64 {
+        TicketStatus::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+/// One day of the trend: tickets created that day, by their current status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendDay {
+    /// `yyyy-MM-dd` in the server's time zone.
+    pub date: String,
+    pub total: u64,
+    pub by_status: StatusCounts,
+}
+
+/// `GET /api/tickets/trend`: a day per date of the period, ready for a stacked bar chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketTrend {
+    /// The IANA time zone days are counted in (`SOCDESK_TIMEZONE`).
+    pub timezone: String,
+    pub days: Vec<TrendDay>,
+}
+
+/// Median and 90th percentile of a duration, in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DurationStats {
+    /// How many tickets had the duration (were assigned, or closed).
+    pub samples: u64,
+    pub median_secs: Option<i64>,
+    pub p90_secs: Option<i64>,
+}
+
+/// `GET /api/tickets/metrics`: counts and response times over the list's filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketMetrics {
+    pub count: u64,
+    pub by_status: StatusCounts,
+    /// Time to assign (creation to first assignment): MTTA.
+    pub time_to_assign: DurationStats,
+    /// Time to close (creation to closing): MTTR.
+    pub time_to_close: DurationStats,
+}

@@ -9,14 +9,14 @@ use socdesk_domain::{
     tickets::{
         bulk,
         list::{self, TicketFilter, TicketSort},
-        memos, service, update,
+        memos, service, stats, update,
     },
 };
 use socdesk_types::{
     FieldError, Page, Problem,
     tickets::{
         BulkRequest, BulkResponse, CreatedBy, HistoryEntry, Memo, NewMemo, NewTicket, Priority, Ticket,
-        TicketPatch, TicketStatus, TicketSummary, TransitionRequest,
+        TicketMetrics, TicketPatch, TicketStatus, TicketSummary, TicketTrend, TransitionRequest,
     },
 };
 use utoipa::IntoParams;
@@ -336,10 +336,53 @@ async fn create_memo(
     Ok(HttpResponse::Created().json(memos::create(&state.db, &auth, id.into_inner(), body.0).await?))
 }
 
+/// For each day of the period (`from`/`to`, default the last 30 days; at most 366), the tickets
+/// created that day by current status, counted in the server's time zone. Takes the list's
+/// filters.
+///
+/// Needs: `TICKET_VIEW`.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(TicketListQuery),
+    responses((status = 200, description = "One entry per day", body = TicketTrend))
+)]
+#[get("/tickets/trend")]
+async fn trend(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    query: Query<TicketListQuery>,
+) -> ApiResult<HttpResponse> {
+    let filter = query.0.filter()?;
+    Ok(HttpResponse::Ok().json(stats::trend(&state.db, &auth, &filter, state.settings.timezone).await?))
+}
+
+/// Over the list's filters: the count, per-status counts, and the median and 90th percentile of
+/// time to assign (MTTA) and time to close (MTTR), in seconds.
+///
+/// Needs: `TICKET_VIEW`.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(TicketListQuery),
+    responses((status = 200, description = "Counts and response times", body = TicketMetrics))
+)]
+#[get("/tickets/metrics")]
+async fn metrics(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    query: Query<TicketListQuery>,
+) -> ApiResult<HttpResponse> {
+    let filter = query.0.filter()?;
+    Ok(HttpResponse::Ok().json(stats::metrics(&state.db, &auth, &filter).await?))
+}
+
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
         .service(bulk_action)
+        .service(trend)
+        .service(metrics)
         .service(create)
         .service(get)
         .service(update_ticket)

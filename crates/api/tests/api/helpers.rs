@@ -68,6 +68,7 @@ pub async fn test_settings() -> Settings {
         max_json_bytes: 64 * 1024,
         trust_proxy: true,
         log_json: false,
+        timezone: chrono_tz::Tz::UTC,
     }
 }
 

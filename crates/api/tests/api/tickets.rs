@@ -524,3 +524,65 @@ async fn memos_are_listed_oldest_first_searchable_and_sanitised() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_trend_counts_each_day_by_status_and_metrics_give_response_times() {
+    let d = desk().await;
+    d.ticket(json!({"assignee_ids": [d.assignee_id]})).await;
+    d.ticket(json!({})).await;
+    let c = d.ticket(json!({})).await;
+    d.act(&d.editor, &c["id"], "close").await;
+    let other = d.app.site("Busan").await;
+    d.app
+        .post(
+            "/api/tickets",
+            &d.app.admin_token,
+            json!({"site_id": other, "kind": "analysis", "title": "Elsewhere"}),
+        )
+        .await;
+
+    let trend: Value = d.app.get("/api/tickets/trend", &d.editor).await.json().await.expect("json");
+    assert_eq!(trend["timezone"], "UTC");
+    let days = trend["days"].as_array().expect("days");
+    assert_eq!(days.len(), 30);
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let last = days.last().expect("day");
+    assert_eq!(last["date"], today);
+    assert_eq!(last["total"], 3, "another site's ticket is not counted");
+    assert_eq!(
+        (
+            last["by_status"]["assigned"].as_u64(),
+            last["by_status"]["new"].as_u64(),
+            last["by_status"]["closed"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(days[0]["total"], 0);
+
+    let narrowed: Value =
+        d.app.get("/api/tickets/trend?status=closed", &d.editor).await.json().await.expect("json");
+    assert_eq!(
+        narrowed["days"].as_array().and_then(|d| d.last()).map(|d| d["total"].clone()),
+        Some(json!(1))
+    );
+    let today_only: Value = d
+        .app
+        .get(&format!("/api/tickets/trend?from={today}T00:00:00Z"), &d.editor)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(today_only["days"].as_array().map(Vec::len), Some(1));
+    assert_problem(
+        d.app.get("/api/tickets/trend?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", &d.editor).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+
+    let m: Value = d.app.get("/api/tickets/metrics", &d.editor).await.json().await.expect("json");
+    assert_eq!(m["count"], 3);
+    assert_eq!(m["by_status"]["closed"], 1);
+    assert_eq!(m["time_to_assign"]["samples"], 1);
+    assert_eq!(m["time_to_assign"]["median_secs"], 0);
+    assert_eq!(m["time_to_close"]["samples"], 1);
+}

@@ -7,5 +7,6 @@ pub mod memos;
 pub mod ranks;
 pub mod scope;
 pub mod service;
+pub mod stats;
 pub mod update;
 pub mod workflow;
