@@ -519,3 +519,12 @@ pub struct TicketMetrics {
     /// Time to close (creation to closing): MTTR.
     pub time_to_close: DurationStats,
 }
+
+/// A ticket related to another by a shared address or host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedTicket {
+    pub ticket: TicketSummary,
+    /// What they share, e.g. `source_ip 10.0.0.5`, `host ws-042`, `cidr 10.0.0.0/24`.
+    pub matched_on: Vec<String>,
+}

@@ -1,4 +1,4 @@
-//! Tickets: create, read, workflow transitions, history.
+//! Tickets: list, trend, metrics, create, read, edit, workflow, bulk actions, history, memos, related.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -9,14 +9,15 @@ use socdesk_domain::{
     tickets::{
         bulk,
         list::{self, TicketFilter, TicketSort},
-        memos, service, stats, update,
+        memos, related, service, stats, update,
     },
 };
 use socdesk_types::{
     FieldError, Page, Problem,
     tickets::{
-        BulkRequest, BulkResponse, CreatedBy, HistoryEntry, Memo, NewMemo, NewTicket, Priority, Ticket,
-        TicketMetrics, TicketPatch, TicketStatus, TicketSummary, TicketTrend, TransitionRequest,
+        BulkRequest, BulkResponse, CreatedBy, HistoryEntry, Memo, NewMemo, NewTicket, Priority,
+        RelatedTicket, Ticket, TicketMetrics, TicketPatch, TicketStatus, TicketSummary, TicketTrend,
+        TransitionRequest,
     },
 };
 use utoipa::IntoParams;
@@ -377,6 +378,39 @@ async fn metrics(
     Ok(HttpResponse::Ok().json(stats::metrics(&state.db, &auth, &filter).await?))
 }
 
+/// Parameters of the related-ticket lookup.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct RelatedQuery {
+    /// Also tickets whose source or destination IP lies in this network, e.g. `10.0.0.0/24`.
+    cidr: Option<String>,
+}
+
+/// Other tickets (of your sites) sharing this ticket's source IP, destination IP or host, and
+/// with `cidr` those inside that network; newest first, at most 50, each with what matched.
+///
+/// Needs: `TICKET_VIEW` and the ticket's site.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(("id" = i64, Path, description = "Ticket id"), RelatedQuery),
+    responses(
+        (status = 200, description = "Related tickets", body = Vec<RelatedTicket>),
+        (status = 404, description = "No such ticket (or not on your sites)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/related")]
+async fn related_tickets(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    id: web::Path<i64>,
+    query: Query<RelatedQuery>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(related::related(&state.db, &auth, id.into_inner(), query.0.cidr.as_deref()).await?))
+}
+
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -389,5 +423,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(transition)
         .service(history)
         .service(list_memos)
-        .service(create_memo);
+        .service(create_memo)
+        .service(related_tickets);
 }

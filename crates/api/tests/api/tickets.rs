@@ -586,3 +586,62 @@ async fn the_trend_counts_each_day_by_status_and_metrics_give_response_times() {
     assert_eq!(m["time_to_assign"]["median_secs"], 0);
     assert_eq!(m["time_to_close"]["samples"], 1);
 }
+
+#[tokio::test]
+async fn related_tickets_match_by_ip_host_and_cidr_within_your_sites() {
+    let d = desk().await;
+    let fields = |src: &str, dst: &str, host: &str| json!({"kind": "detection", "fields": [{"name": "src_ip", "value": src}, {"name": "dst_ip", "value": dst}, {"name": "host", "value": host}]});
+    let base = d.ticket(fields("10.0.0.5", "192.0.2.1", "ws-01")).await;
+    let same_src = d.ticket(fields("10.0.0.5", "192.0.2.99", "ws-77")).await;
+    let reversed = d.ticket(fields("192.0.2.1", "10.9.9.9", "ws-78")).await;
+    let same_host = d.ticket(fields("172.16.0.1", "172.16.0.2", "ws-01")).await;
+    let in_net = d.ticket(fields("10.0.0.200", "203.0.113.1", "ws-79")).await;
+    d.ticket(fields("10.0.1.1", "203.0.113.2", "ws-80")).await;
+    let other = d.app.site("Busan").await;
+    let mut hidden = fields("10.0.0.5", "192.0.2.1", "ws-01");
+    hidden
+        .as_object_mut()
+        .expect("object")
+        .extend(json!({"site_id": other, "title": "Elsewhere"}).as_object().expect("o").clone());
+    d.app.post("/api/tickets", &d.app.admin_token, hidden).await;
+
+    let ids = |v: &Value| -> Vec<i64> {
+        v.as_array().expect("array").iter().filter_map(|r| r["ticket"]["id"].as_i64()).collect()
+    };
+    let related: Value = d
+        .app
+        .get(&format!("/api/tickets/{}/related", base["id"]), &d.editor)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let mut expected = vec![same_src["id"].as_i64(), reversed["id"].as_i64(), same_host["id"].as_i64()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(ids(&related), expected);
+    let host_match = related
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|r| r["ticket"]["id"] == same_host["id"])
+        .expect("row");
+    assert_eq!(host_match["matched_on"], json!(["host ws-01"]));
+
+    let with_cidr: Value = d
+        .app
+        .get(&format!("/api/tickets/{}/related?cidr=10.0.0.0/24", base["id"]), &d.editor)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let found = ids(&with_cidr);
+    assert!(found.contains(&in_net["id"].as_i64().expect("id")));
+    assert_eq!(found.len(), 4, "10.0.1.1 is outside the /24 and the other site's ticket is invisible");
+    assert_problem(
+        d.app.get(&format!("/api/tickets/{}/related?cidr=10.0.0.0/99", base["id"]), &d.editor).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+}

@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod list;
 pub mod memos;
 pub mod ranks;
+pub mod related;
 pub mod scope;
 pub mod service;
 pub mod stats;
