@@ -109,8 +109,8 @@ pub async fn related(
             }
         }
     }
-    let mut models: Vec<ticket::Model> = rows.into_values().rev().take(MAX_RELATED as usize).collect();
-    models.sort_by(|a, b| b.id.cmp(&a.id));
+    // Newest first: the map is ordered by id.
+    let models: Vec<ticket::Model> = rows.into_values().rev().take(MAX_RELATED as usize).collect();
     let sod = separation_of_duties(db).await?;
     Ok(assemble_rows(db, actor, models, sod, false)
         .await?
