@@ -528,3 +528,14 @@ pub struct RelatedTicket {
     /// What they share, e.g. `source_ip 10.0.0.5`, `host ws-042`, `cidr 10.0.0.0/24`.
     pub matched_on: Vec<String>,
 }
+
+/// A detection template: the fields a detection ticket of that kind starts with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketTemplate {
+    /// `network`, `endpoint` or `email`.
+    pub key: String,
+    pub name: String,
+    /// Field names, in display order.
+    pub fields: Vec<String>,
+}

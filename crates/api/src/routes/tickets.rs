@@ -9,15 +9,15 @@ use socdesk_domain::{
     tickets::{
         bulk,
         list::{self, TicketFilter, TicketSort},
-        memos, related, service, stats, update,
+        memos, related, service, stats, templates, update,
     },
 };
 use socdesk_types::{
     FieldError, Page, Problem,
     tickets::{
         BulkRequest, BulkResponse, CreatedBy, HistoryEntry, Memo, NewMemo, NewTicket, Priority,
-        RelatedTicket, Ticket, TicketMetrics, TicketPatch, TicketStatus, TicketSummary, TicketTrend,
-        TransitionRequest,
+        RelatedTicket, Ticket, TicketMetrics, TicketPatch, TicketStatus, TicketSummary, TicketTemplate,
+        TicketTrend, TransitionRequest,
     },
 };
 use utoipa::IntoParams;
@@ -411,6 +411,19 @@ async fn related_tickets(
         .json(related::related(&state.db, &auth, id.into_inner(), query.0.cidr.as_deref()).await?))
 }
 
+/// The detection templates (Network, Endpoint, Email) and their fields, for the Add panel.
+///
+/// Needs: any signed-in account.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The templates", body = Vec<TicketTemplate>))
+)]
+#[get("/ticket-templates")]
+async fn ticket_templates(_auth: Auth) -> HttpResponse {
+    HttpResponse::Ok().json(templates::all())
+}
+
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -424,5 +437,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(history)
         .service(list_memos)
         .service(create_memo)
-        .service(related_tickets);
+        .service(related_tickets)
+        .service(ticket_templates);
 }

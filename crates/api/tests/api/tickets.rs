@@ -645,3 +645,13 @@ async fn related_tickets_match_by_ip_host_and_cidr_within_your_sites() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_detection_templates_are_network_endpoint_and_email() {
+    let d = desk().await;
+    let templates: Value = d.app.get("/api/ticket-templates", &d.assignee).await.json().await.expect("json");
+    let keys: Vec<&str> =
+        templates.as_array().expect("array").iter().filter_map(|t| t["key"].as_str()).collect();
+    assert_eq!(keys, ["network", "endpoint", "email"]);
+    assert!(templates[0]["fields"].as_array().expect("fields").contains(&json!("Source IP")));
+}

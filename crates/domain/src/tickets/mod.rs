@@ -9,5 +9,6 @@ pub mod related;
 pub mod scope;
 pub mod service;
 pub mod stats;
+pub mod templates;
 pub mod update;
 pub mod workflow;

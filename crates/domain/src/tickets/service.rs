@@ -45,6 +45,13 @@ const MAX_FIELDS: usize = 200;
 /// The longest body accepted, in characters.
 const MAX_BODY_CHARS: usize = 1_000_000;
 
+/// Field names (lower-case, letters and digits only) read as the source IP, for related tickets.
+pub(crate) const SOURCE_IP: &[&str] = &["sourceip", "srcip", "src"];
+/// Field names read as the destination IP.
+pub(crate) const DESTINATION_IP: &[&str] = &["destinationip", "dstip", "destip", "dst"];
+/// Field names read as the host.
+pub(crate) const HOST: &[&str] = &["host", "hostname"];
+
 /// Well-known field names (compared without case and punctuation) copied into indexed columns.
 pub(crate) fn well_known(fields: &[TicketField], names: &[&str]) -> Option<String> {
     fields.iter().find_map(|f| {
@@ -227,9 +234,9 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewTicket) -> D
         category_id: Set(new.category_id),
         kind: Set(new.kind.as_str().to_owned()),
         search_text: Set(search_text(&title, &body, &new.fields)),
-        src_ip: Set(well_known(&new.fields, &["sourceip", "srcip", "src"])),
-        dst_ip: Set(well_known(&new.fields, &["destinationip", "dstip", "destip", "dst"])),
-        host: Set(well_known(&new.fields, &["host", "hostname"])),
+        src_ip: Set(well_known(&new.fields, SOURCE_IP)),
+        dst_ip: Set(well_known(&new.fields, DESTINATION_IP)),
+        host: Set(well_known(&new.fields, HOST)),
         title: Set(title),
         body: Set(body),
         body_format: Set(new.body_format.unwrap_or(BodyFormat::Markdown).as_str().to_owned()),

@@ -17,7 +17,10 @@ use crate::{
         assemble::{load_links, stored},
         ranks::{priority_rank, status_rank},
         scope::visible_tickets,
-        service::{self, check_fields, check_ids, history, search_text, set_links, well_known},
+        service::{
+            self, DESTINATION_IP, HOST, SOURCE_IP, check_fields, check_ids, history, search_text, set_links,
+            well_known,
+        },
     },
     values::TicketTitle,
 };
@@ -183,12 +186,9 @@ pub async fn update_in(
             text(&new_fields),
             Expr::value(serde_json::to_value(&new_fields).unwrap_or_default()),
         );
-        c.set((ticket::Column::SrcIp, Expr::value(well_known(&new_fields, &["sourceip", "srcip", "src"]))));
-        c.set((
-            ticket::Column::DstIp,
-            Expr::value(well_known(&new_fields, &["destinationip", "dstip", "destip", "dst"])),
-        ));
-        c.set((ticket::Column::Host, Expr::value(well_known(&new_fields, &["host", "hostname"]))));
+        c.set((ticket::Column::SrcIp, Expr::value(well_known(&new_fields, SOURCE_IP))));
+        c.set((ticket::Column::DstIp, Expr::value(well_known(&new_fields, DESTINATION_IP))));
+        c.set((ticket::Column::Host, Expr::value(well_known(&new_fields, HOST))));
     }
     if new_title != current.title || new_body != current.body || new_fields != old_fields {
         c.set((ticket::Column::SearchText, Expr::value(search_text(&new_title, &new_body, &new_fields))));
