@@ -32,6 +32,7 @@ use crate::error::PROBLEM_JSON;
         (name = "tags", description = "Ticket tags"),
         (name = "preferences", description = "Per-account saved settings"),
         (name = "audit", description = "Audit log"),
+        (name = "settings", description = "Global options"),
         (name = "tickets", description = "Tickets and their workflow"),
         (name = "operations", description = "Health probes"),
     )

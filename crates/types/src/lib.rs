@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod page;
 pub mod permission;
 pub mod problem;
+pub mod settings;
 pub mod tickets;
 mod wire_enum;
 

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod health;
 pub mod me;
 pub mod preferences;
+pub mod settings;
 pub mod tickets;
 
 use serde::Deserialize;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     preferences::configure(cfg);
     audit::configure(cfg);
     tickets::configure(cfg);
+    settings::configure(cfg);
 }
 
 /// Paging and search parameters shared by the catalogue lists.

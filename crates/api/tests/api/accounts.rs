@@ -126,6 +126,8 @@ fn admin_operations(account: i64, site: i64) -> Vec<(Method, String, Option<Valu
         (Method::PATCH, "/api/tags/1".into(), Some(json!({"name": "y"}))),
         (Method::DELETE, "/api/tags/1".into(), None),
         (Method::GET, "/api/audit-log".into(), None),
+        (Method::GET, "/api/settings".into(), None),
+        (Method::PUT, "/api/settings".into(), Some(json!({"separation_of_duties": false}))),
     ]
 }
 

@@ -150,6 +150,24 @@ async fn an_assignee_cannot_approve_their_own_ticket() {
     let problem = assert_problem(d.act(&d.assignee, &t["id"], "approve").await, StatusCode::FORBIDDEN).await;
     assert!(problem["detail"].as_str().is_some_and(|m| m.contains("separation of duties")));
     assert_eq!(d.act(&d.approver, &t["id"], "approve").await.status(), StatusCode::OK);
+
+    // An administrator can turn the rule off.
+    let options: Value = d.app.get("/api/settings", &d.app.admin_token).await.json().await.expect("json");
+    assert_eq!(options["separation_of_duties"], true);
+    let res = d
+        .app
+        .request(
+            reqwest::Method::PUT,
+            "/api/settings",
+            Some(&d.app.admin_token),
+            Some(json!({"separation_of_duties": false})),
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.expect("json")["separation_of_duties"], false);
+    let t = d.ticket(json!({"assignee_ids": [d.assignee_id], "approver_ids": [d.assignee_id]})).await;
+    assert_eq!(d.act(&d.assignee, &t["id"], "submit").await.status(), StatusCode::OK);
+    assert_eq!(d.act(&d.assignee, &t["id"], "approve").await.status(), StatusCode::OK);
+    assert_problem(d.app.get("/api/settings", &d.editor).await, StatusCode::FORBIDDEN).await;
 }
 
 #[tokio::test]

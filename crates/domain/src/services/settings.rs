@@ -45,3 +45,34 @@ pub async fn get_or_create_secret(db: &impl ConnectionTrait, key: &str) -> Domai
         _ => Err(DomainError::Internal(format!("setting {key} holds no secret"))),
     }
 }
+
+/// The global options, with defaults for those never set.
+pub async fn options(db: &impl ConnectionTrait) -> DomainResult<socdesk_types::settings::GlobalOptions> {
+    Ok(socdesk_types::settings::GlobalOptions {
+        separation_of_duties: crate::tickets::service::separation_of_duties(db).await?,
+    })
+}
+
+/// Changes the options present in `patch`, recording the change in the audit log.
+pub async fn update_options(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::Actor,
+    patch: socdesk_types::settings::GlobalOptionsPatch,
+) -> DomainResult<socdesk_types::settings::GlobalOptions> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    if let Some(sod) = patch.separation_of_duties {
+        put(&txn, crate::tickets::service::SEPARATION_OF_DUTIES_KEY, serde_json::Value::Bool(sod)).await?;
+    }
+    crate::services::audit::record(
+        &txn,
+        actor.into(),
+        "settings.update",
+        None,
+        serde_json::json!({ "separation_of_duties": patch.separation_of_duties }),
+    )
+    .await?;
+    let options = options(&txn).await?;
+    txn.commit().await?;
+    Ok(options)
+}

@@ -32,7 +32,7 @@ use crate::{
     values::{OptionalText, TicketTitle},
 };
 
-/// Global option: may an assignee approve or reject their own ticket? Off by default.
+/// Global option: an assignee may not approve or reject their own ticket (on by default).
 pub const SEPARATION_OF_DUTIES_KEY: &str = "separation_of_duties";
 
 /// Whether separation of duties is on (the default).
