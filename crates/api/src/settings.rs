@@ -54,6 +54,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// `SOCDESK_LOG_FORMAT`: `text` or `json`.
     pub log_json: bool,
+    /// `SOCDESK_MAX_ATTACHMENT_BYTES`: the largest uploaded file.
+    pub max_attachment_bytes: usize,
     /// `SOCDESK_TIMEZONE`: the IANA zone trend days are counted in.
     pub timezone: chrono_tz::Tz,
 }
@@ -119,6 +121,7 @@ impl Settings {
             max_json_bytes: parsed("SOCDESK_MAX_JSON_BYTES", 1024 * 1024)?,
             trust_proxy: parsed("SOCDESK_TRUST_PROXY", false)?,
             log_json: log_format == "json",
+            max_attachment_bytes: parsed("SOCDESK_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)?,
             timezone: parsed("SOCDESK_TIMEZONE", chrono_tz::Tz::UTC)?,
         })
     }

@@ -417,6 +417,7 @@ pub struct Memo {
     pub body: String,
     /// The body rendered to sanitised HTML.
     pub body_html: String,
+    pub attachments: Vec<Attachment>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -431,6 +432,10 @@ pub struct NewMemo {
     /// 1..=100,000 characters.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100000, pattern = "\\S"))]
     pub body: String,
+    /// Files uploaded with `POST /api/attachments` to attach to the memo.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    pub attachment_ids: Vec<i64>,
 }
 
 /// How many tickets are in each status.
@@ -538,4 +543,21 @@ pub struct TicketTemplate {
     pub name: String,
     /// Field names, in display order.
     pub fields: Vec<String>,
+}
+
+/// An uploaded file's metadata (`GET /api/attachments/{id}` serves its bytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// The ticket it belongs to, once attached.
+    pub ticket_id: Option<i64>,
+    pub memo_id: Option<i64>,
+    pub uploaded_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     preferences::configure(cfg);
     audit::configure(cfg);
     tickets::configure(cfg);
+    attachments::configure(cfg);
     settings::configure(cfg);
 }
 

@@ -69,6 +69,7 @@ pub async fn test_settings() -> Settings {
         trust_proxy: true,
         log_json: false,
         timezone: chrono_tz::Tz::UTC,
+        max_attachment_bytes: 1024 * 1024,
     }
 }
 

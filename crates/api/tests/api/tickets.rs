@@ -673,3 +673,82 @@ async fn the_detection_templates_are_network_endpoint_and_email() {
     assert_eq!(keys, ["network", "endpoint", "email"]);
     assert!(templates[0]["fields"].as_array().expect("fields").contains(&json!("Source IP")));
 }
+
+async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str("text/html")
+        .expect("mime");
+    app.client
+        .post(format!("{}/api/attachments", app.address))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("sent")
+}
+
+#[tokio::test]
+async fn memo_attachments_are_stored_and_served_only_as_downloads() {
+    let d = desk().await;
+    let t = d.ticket(json!({"assignee_ids": [d.assignee_id]})).await;
+    let res =
+        upload(&d.app, &d.assignee, "../../evil<script>.html", b"<script>alert(1)</script>".to_vec()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let file: Value = res.json().await.expect("json");
+    assert_eq!(file["file_name"], "evil<script>.html");
+    assert_eq!(file["size"], 25);
+    let id = file["id"].as_i64().expect("id");
+
+    // Before it is attached, only the uploader sees it.
+    assert_problem(d.app.get(&format!("/api/attachments/{id}"), &d.editor).await, StatusCode::NOT_FOUND)
+        .await;
+    let memo: Value = d
+        .app
+        .post(
+            &format!("/api/tickets/{}/memos", t["id"]),
+            &d.assignee,
+            json!({"body": "see file", "attachment_ids": [id]}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(memo["attachments"][0]["id"], id);
+
+    let res = d.app.get(&format!("/api/attachments/{id}"), &d.editor).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    assert_eq!(h.get("content-type").and_then(|v| v.to_str().ok()), Some("application/octet-stream"));
+    assert_eq!(h.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
+    let cd = h.get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(cd.starts_with("attachment;") && cd.contains("filename*=UTF-8''"), "{cd}");
+    assert_eq!(res.bytes().await.expect("bytes").as_ref(), b"<script>alert(1)</script>");
+
+    // Another site's account cannot fetch it, and an upload can be attached only once, by its owner.
+    let other = d.app.site("Busan").await;
+    let (_, outsider) = d.app.account_with("outsider", &["TICKET_VIEW"], &[other]).await;
+    assert_problem(d.app.get(&format!("/api/attachments/{id}"), &outsider).await, StatusCode::NOT_FOUND)
+        .await;
+    let res = d
+        .app
+        .post(
+            &format!("/api/tickets/{}/memos", t["id"]),
+            &d.editor,
+            json!({"body": "x", "attachment_ids": [id]}),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["attachment_ids[0]"]
+    );
+}
+
+#[tokio::test]
+async fn oversize_and_non_multipart_uploads_are_refused() {
+    let d = desk().await;
+    let res = upload(&d.app, &d.editor, "big.bin", vec![0u8; 1024 * 1024 + 1]).await;
+    assert_problem(res, StatusCode::PAYLOAD_TOO_LARGE).await;
+    let res = d.app.post("/api/attachments", &d.editor, json!({"file": "x"})).await;
+    assert_problem(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+}

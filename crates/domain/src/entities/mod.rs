@@ -4,6 +4,7 @@ pub mod account;
 pub mod account_permission;
 pub mod account_site;
 pub mod api_key;
+pub mod attachment;
 pub mod audit_log;
 pub mod login_failure;
 pub mod preference;

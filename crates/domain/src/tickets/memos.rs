@@ -13,12 +13,12 @@ use crate::{
     Actor, DomainError, DomainResult,
     entities::{ticket, ticket_memo},
     markdown,
-    tickets::{assemble::stored, scope::visible_tickets, service::history},
+    tickets::{assemble::stored, attachments, scope::visible_tickets, service::history},
 };
 
 const MAX_CHARS: usize = 100_000;
 
-fn to_dto(m: ticket_memo::Model) -> DomainResult<Memo> {
+fn to_dto(m: ticket_memo::Model, attachments: Vec<socdesk_types::tickets::Attachment>) -> DomainResult<Memo> {
     let format = stored("memo format", &m.format, BodyFormat::parse)?;
     Ok(Memo {
         id: m.id,
@@ -28,6 +28,7 @@ fn to_dto(m: ticket_memo::Model) -> DomainResult<Memo> {
         format,
         body_html: markdown::render(format, &m.body),
         body: m.body,
+        attachments,
         created_at: m.created_at,
     })
 }
@@ -43,13 +44,19 @@ async fn visible(db: &impl ConnectionTrait, actor: &Actor, ticket_id: i64) -> Do
 /// The memos of a ticket the actor may see, oldest first.
 pub async fn list(db: &impl ConnectionTrait, actor: &Actor, ticket_id: i64) -> DomainResult<Vec<Memo>> {
     visible(db, actor, ticket_id).await?;
-    ticket_memo::Entity::find()
+    let memos = ticket_memo::Entity::find()
         .filter(ticket_memo::Column::TicketId.eq(ticket_id))
         .order_by_asc(ticket_memo::Column::Id)
         .all(db)
-        .await?
+        .await?;
+    let ids: Vec<i64> = memos.iter().map(|m| m.id).collect();
+    let mut files = attachments::of_memos(db, &ids).await?;
+    memos
         .into_iter()
-        .map(to_dto)
+        .map(|m| {
+            let f = files.remove(&m.id).unwrap_or_default();
+            to_dto(m, f)
+        })
         .collect()
 }
 
@@ -89,7 +96,12 @@ pub async fn create(
         .filter(ticket::Column::Id.eq(ticket_id))
         .exec(&txn)
         .await?;
+    if new.attachment_ids.len() > 20 {
+        return Err(DomainError::invalid("attachment_ids", "at most 20 files per memo"));
+    }
+    attachments::attach_to_memo(&txn, actor, &new.attachment_ids, ticket_id, memo.id).await?;
     history(&txn, ticket_id, now, actor, "memo", None, Some(memo.id.to_string()), None).await?;
+    let files = attachments::of_memos(&txn, &[memo.id]).await?.remove(&memo.id).unwrap_or_default();
     txn.commit().await?;
-    to_dto(memo)
+    to_dto(memo, files)
 }

@@ -1,6 +1,7 @@
 //! Tickets: the status machine, site scoping, and the services that change tickets.
 
 pub mod assemble;
+pub mod attachments;
 pub mod bulk;
 pub mod list;
 pub mod memos;
