@@ -27,6 +27,9 @@ pub enum ApiError {
     /// No such route.
     #[error("no such resource")]
     RouteNotFound,
+    /// A documented path asked with a method it does not have.
+    #[error("{method} {path} is not supported; use {}", allowed.join(", "))]
+    MethodNotAllowed { method: String, path: String, allowed: Vec<String> },
 }
 
 /// Shorthand for handler results.
@@ -55,6 +58,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Payload Too Large"),
             ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported Media Type"),
             ApiError::RouteNotFound => ("not-found", "Not Found"),
+            ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method Not Allowed"),
         }
     }
 
@@ -109,6 +113,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RouteNotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
@@ -128,6 +133,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Domain(DomainError::Unavailable(_)) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::MethodNotAllowed { allowed, .. } => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             _ => {}
         }

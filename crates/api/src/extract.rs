@@ -103,8 +103,14 @@ fn form_urlencoded_parse(qs: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(qs.as_bytes())
 }
 
-/// Path segments that do not parse (`/api/sites/abc`) answer 404, like an id that does not exist.
+/// Path segments that do not parse (`/api/sites/abc`) answer 404, like an id that does not exist;
+/// but `/api/tickets/trend` asked with PATCH (which routed to `/api/tickets/{id}`) is a 405.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default()
-        .error_handler(|_, _| ApiError::Domain(socdesk_domain::DomainError::NotFound("resource")).into())
+    web::PathConfig::default().error_handler(|_, req| {
+        let state = req.app_data::<web::Data<crate::startup::AppState>>();
+        match state.and_then(|s| s.routes.method_not_allowed(req)) {
+            Some(err) => err.into(),
+            None => ApiError::Domain(socdesk_domain::DomainError::NotFound("resource")).into(),
+        }
+    })
 }

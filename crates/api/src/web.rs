@@ -11,25 +11,8 @@ use crate::{error::ApiError, startup::AppState};
 /// the web app or, for client-side routes such as `/tickets/42`, its `index.html`.
 pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let path = req.path();
-    if let Some(allowed) = state.routes.methods_for(path) {
-        // A documented path asked with a method it does not have.
-        return Ok(HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, allowed.join(", ")))
-            .content_type(crate::error::PROBLEM_JSON)
-            .body(
-                serde_json::to_string(&socdesk_types::Problem {
-                    kind: "urn:socdesk:problem:method-not-allowed".into(),
-                    title: "Method Not Allowed".into(),
-                    status: 405,
-                    detail: Some(format!(
-                        "{} {path} is not supported; use {}",
-                        req.method(),
-                        allowed.join(", ")
-                    )),
-                    errors: Vec::new(),
-                })
-                .unwrap_or_default(),
-            ));
+    if let Some(err) = state.routes.method_not_allowed(&req) {
+        return Err(err);
     }
     if path == "/api" || path.starts_with("/api/") {
         return Err(ApiError::RouteNotFound);
@@ -90,6 +73,19 @@ impl RouteTable {
             })
             .collect();
         RouteTable(routes)
+    }
+
+    /// A 405 for a request whose path is documented, but not with its method.
+    pub fn method_not_allowed(&self, req: &HttpRequest) -> Option<ApiError> {
+        let allowed = self.methods_for(req.path())?;
+        if allowed.iter().any(|m| m == req.method().as_str()) {
+            return None;
+        }
+        Some(ApiError::MethodNotAllowed {
+            method: req.method().to_string(),
+            path: req.path().to_owned(),
+            allowed: allowed.to_vec(),
+        })
     }
 
     /// The methods of the documented path matching `path`, if one does.

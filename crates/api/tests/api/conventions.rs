@@ -106,3 +106,13 @@ async fn the_served_openapi_document_is_3_1_and_documents_permissions() {
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.expect("text").contains("swagger"));
 }
+
+#[tokio::test]
+async fn a_literal_path_shadowed_by_an_id_route_still_answers_405() {
+    let app = spawn_app().await;
+    let res =
+        app.request(Method::PATCH, "/api/tickets/metrics", Some(&app.admin_token), Some(json!({}))).await;
+    assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET"));
+    assert_problem(res, StatusCode::METHOD_NOT_ALLOWED).await;
+    assert_problem(app.get("/api/tickets/not-a-number", &app.admin_token).await, StatusCode::NOT_FOUND).await;
+}
