@@ -16,12 +16,12 @@ step "format"
 cargo fmt --all -- --check
 
 step "clippy (server crates, warnings denied)"
-cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --all-targets -- -D warnings
 step "clippy (web app, wasm32)"
 CARGO_TARGET_DIR=$SOCDESK_WASM_TARGET_DIR cargo clippy -p socdesk-web --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests on SQLite"
-cargo test --workspace
+cargo test
 
 step "integration tests on PostgreSQL"
 # Databases of earlier runs are dropped first; each test then creates its own.

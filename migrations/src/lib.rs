@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_tickets;
+mod m0003_ticket_search;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -13,6 +14,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_tickets::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_tickets::Migration),
+            Box::new(m0003_ticket_search::Migration),
+        ]
     }
 }

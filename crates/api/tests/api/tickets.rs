@@ -274,6 +274,8 @@ async fn a_patch_changes_fields_records_history_and_bumps_the_version() {
     assert_eq!(after["status"], "assigned", "assigning a new ticket makes it assigned");
     assert_eq!(after["tags"][0]["name"], "phishing");
     assert_eq!(after["version"], 2);
+    let found: Value = d.app.get("/api/tickets?q=renamed", &d.editor).await.json().await.expect("json");
+    assert_eq!(found["total"], 1, "the search index follows edits");
 
     // null clears; an empty tag list removes every tag.
     let after: Value = d
@@ -363,6 +365,8 @@ async fn list_filters_narrow_and_combine() {
     assert_eq!(titles("q=ws-042").await.0, ["Malware on host"]);
     assert_eq!(titles("q=PHISHING").await.0, ["Phishing mail"]);
     assert_eq!(titles("q=100%25").await.1, 0);
+    assert_eq!(titles("q=ws").await.0, ["Malware on host"], "keywords shorter than a trigram still match");
+    assert_eq!(titles("q=_").await.1, 0, "wildcards are literal");
     assert_eq!(titles("created_by=system").await.1, 0);
     assert_eq!(titles("created_by=user").await.1, 3);
     let assignee_query: &'static str = Box::leak(format!("assignee_id={}", d.assignee_id).into_boxed_str());

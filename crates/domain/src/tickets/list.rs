@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, QueryFilter, Select,
-    sea_query::{Expr, ExprTrait, LikeExpr, Query},
+    ColumnTrait, ConnectionTrait, DbBackend, QueryFilter, Select,
+    sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query, SimpleExpr},
 };
 use socdesk_types::{
     Page,
@@ -87,9 +87,32 @@ fn like_escape(text: &str) -> String {
     out
 }
 
+/// `search_text` contains `keyword` (lower-case), answered by the trigram index of each database
+/// (see migration 0003): PostgreSQL's `pg_trgm` serves `LIKE` directly; SQLite asks its FTS5
+/// trigram table. Keywords with LIKE wildcards are escaped (PostgreSQL's default escape is `\`;
+/// SQLite needs the ESCAPE clause, which its trigram index serves by scanning).
+fn keyword_condition(backend: DbBackend, keyword: &str) -> SimpleExpr {
+    let escaped = like_escape(keyword);
+    let pattern = format!("%{escaped}%");
+    match backend {
+        DbBackend::Sqlite => {
+            let like =
+                if escaped == keyword { LikeExpr::new(pattern) } else { LikeExpr::new(pattern).escape('\\') };
+            ticket::Column::Id.in_subquery(
+                Query::select()
+                    .expr(Expr::col(Alias::new("rowid")))
+                    .from(Alias::new("tickets_fts"))
+                    .and_where(Expr::col(Alias::new("search_text")).like(like))
+                    .to_owned(),
+            )
+        }
+        _ => Expr::col(ticket::Column::SearchText).like(LikeExpr::new(pattern)),
+    }
+}
+
 /// The actor's visible tickets narrowed by `filter`: the one query builder lists, trends, counts,
 /// bulk actions and exports start from.
-pub fn filtered(actor: &Actor, filter: &TicketFilter) -> Select<ticket::Entity> {
+pub fn filtered(backend: DbBackend, actor: &Actor, filter: &TicketFilter) -> Select<ticket::Entity> {
     let mut q = visible_tickets(actor);
     if let Some(from) = filter.from {
         q = q.filter(ticket::Column::CreatedAt.gte(from));
@@ -146,11 +169,7 @@ pub fn filtered(actor: &Actor, filter: &TicketFilter) -> Select<ticket::Entity> 
         );
     }
     if let Some(keyword) = filter.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-        let pattern = format!("%{}%", like_escape(&keyword.to_lowercase()));
-        q = q.filter(
-            Condition::all()
-                .add(Expr::col(ticket::Column::SearchText).like(LikeExpr::new(pattern).escape('\\'))),
-        );
+        q = q.filter(keyword_condition(backend, &keyword.to_lowercase()));
     }
     q
 }
@@ -173,7 +192,10 @@ pub async fn list(
     };
     let ordering =
         Ordering { sort: column, id: ticket::Column::Id, descending, sort_is_id: sort == TicketSort::Id };
-    let rows = fetch_page(db, filtered(actor, filter), ordering, page, |m| (key(m), m.id)).await?;
+    let rows = fetch_page(db, filtered(db.get_database_backend(), actor, filter), ordering, page, |m| {
+        (key(m), m.id)
+    })
+    .await?;
     let sod = separation_of_duties(db).await?;
     let items = assemble_rows(db, actor, rows.items, sod, false)
         .await?

@@ -58,7 +58,7 @@ pub async fn trend(
         (Some(e), Some(t)) => Some(e.min(t)),
         (e, t) => e.or(t),
     };
-    let rows: Vec<(DateTime<Utc>, String)> = filtered(actor, &bounded)
+    let rows: Vec<(DateTime<Utc>, String)> = filtered(db.get_database_backend(), actor, &bounded)
         .select_only()
         .column(ticket::Column::CreatedAt)
         .column(ticket::Column::Status)
@@ -116,7 +116,7 @@ pub async fn metrics(
     filter: &TicketFilter,
 ) -> DomainResult<TicketMetrics> {
     type Row = (DateTime<Utc>, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-    let rows: Vec<Row> = filtered(actor, filter)
+    let rows: Vec<Row> = filtered(db.get_database_backend(), actor, filter)
         .select_only()
         .column(ticket::Column::CreatedAt)
         .column(ticket::Column::Status)
