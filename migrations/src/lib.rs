@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_tickets;
 mod m0003_ticket_search;
+mod m0004_ticket_triage_index;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_tickets::Migration),
             Box::new(m0003_ticket_search::Migration),
+            Box::new(m0004_ticket_triage_index::Migration),
         ]
     }
 }
