@@ -110,6 +110,17 @@ fn keyword_condition(backend: DbBackend, keyword: &str) -> SimpleExpr {
     }
 }
 
+/// Tickets with a row in the link table `table` whose `other` column is `value` (an assignee,
+/// an approver, a tag).
+fn linked<T, C>(table: T, ticket_col: C, other: C, value: i64) -> SimpleExpr
+where
+    T: sea_orm::sea_query::IntoTableRef,
+    C: ColumnTrait + sea_orm::sea_query::IntoColumnRef,
+{
+    ticket::Column::Id
+        .in_subquery(Query::select().column(ticket_col).from(table).and_where(other.eq(value)).to_owned())
+}
+
 /// The actor's visible tickets narrowed by `filter`: the one query builder lists, trends, counts,
 /// bulk actions and exports start from.
 pub fn filtered(backend: DbBackend, actor: &Actor, filter: &TicketFilter) -> Select<ticket::Entity> {
@@ -136,37 +147,28 @@ pub fn filtered(backend: DbBackend, actor: &Actor, filter: &TicketFilter) -> Sel
         q = q.filter(ticket::Column::CreatedBy.eq(created_by.as_str()));
     }
     if let Some(account) = filter.assignee_id {
-        q = q.filter(
-            ticket::Column::Id.in_subquery(
-                Query::select()
-                    .column(ticket_assignee::Column::TicketId)
-                    .from(ticket_assignee::Entity)
-                    .and_where(ticket_assignee::Column::AccountId.eq(account))
-                    .to_owned(),
-            ),
-        );
+        q = q.filter(linked(
+            ticket_assignee::Entity,
+            ticket_assignee::Column::TicketId,
+            ticket_assignee::Column::AccountId,
+            account,
+        ));
     }
     if let Some(account) = filter.approver_id {
-        q = q.filter(
-            ticket::Column::Id.in_subquery(
-                Query::select()
-                    .column(ticket_approver::Column::TicketId)
-                    .from(ticket_approver::Entity)
-                    .and_where(ticket_approver::Column::AccountId.eq(account))
-                    .to_owned(),
-            ),
-        );
+        q = q.filter(linked(
+            ticket_approver::Entity,
+            ticket_approver::Column::TicketId,
+            ticket_approver::Column::AccountId,
+            account,
+        ));
     }
     if let Some(tag) = filter.tag_id {
-        q = q.filter(
-            ticket::Column::Id.in_subquery(
-                Query::select()
-                    .column(ticket_tag::Column::TicketId)
-                    .from(ticket_tag::Entity)
-                    .and_where(ticket_tag::Column::TagId.eq(tag))
-                    .to_owned(),
-            ),
-        );
+        q = q.filter(linked(
+            ticket_tag::Entity,
+            ticket_tag::Column::TicketId,
+            ticket_tag::Column::TagId,
+            tag,
+        ));
     }
     if let Some(keyword) = filter.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         q = q.filter(keyword_condition(backend, &keyword.to_lowercase()));
