@@ -561,3 +561,15 @@ pub struct Attachment {
     pub uploaded_by: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
+
+/// A raw record kept as a ticket's evidence (what triggered it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceRecord {
+    pub id: i64,
+    /// When the record was attached.
+    pub at: DateTime<Utc>,
+    /// The record as received (`_time`, `emp_key` and its fields).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub record: serde_json::Value,
+}

@@ -7,7 +7,7 @@ use socdesk_domain::{
     DomainError,
     pagination::PageRequest,
     tickets::{
-        bulk,
+        bulk, evidence,
         list::{self, TicketFilter, TicketSort},
         memos, related, service, stats, templates, update,
     },
@@ -15,9 +15,9 @@ use socdesk_domain::{
 use socdesk_types::{
     FieldError, Page, Problem,
     tickets::{
-        BulkRequest, BulkResponse, CreatedBy, HistoryEntry, Memo, NewMemo, NewTicket, Priority,
-        RelatedTicket, Ticket, TicketMetrics, TicketPatch, TicketStatus, TicketSummary, TicketTemplate,
-        TicketTrend, TransitionRequest,
+        BulkRequest, BulkResponse, CreatedBy, EvidenceRecord, HistoryEntry, Memo, NewMemo, NewTicket,
+        Priority, RelatedTicket, Ticket, TicketMetrics, TicketPatch, TicketStatus, TicketSummary,
+        TicketTemplate, TicketTrend, TransitionRequest,
     },
 };
 use utoipa::IntoParams;
@@ -424,6 +424,41 @@ async fn ticket_templates(_auth: Auth) -> HttpResponse {
     HttpResponse::Ok().json(templates::all())
 }
 
+/// Paging of a ticket's evidence.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct EvidenceQuery {
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Rows per page, 1..=500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<u64>,
+}
+
+/// The raw records that triggered the ticket (its evidence), oldest first.
+///
+/// Needs: `TICKET_VIEW` and the ticket's site.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(("id" = i64, Path, description = "Ticket id"), EvidenceQuery),
+    responses(
+        (status = 200, description = "A page of evidence records", body = Page<EvidenceRecord>),
+        (status = 404, description = "No such ticket (or not on your sites)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/evidence")]
+async fn ticket_evidence(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    id: web::Path<i64>,
+    query: Query<EvidenceQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = PageRequest::parse(query.0.cursor.as_deref(), query.0.limit)?;
+    Ok(HttpResponse::Ok().json(evidence::list(&state.db, &auth, id.into_inner(), &page).await?))
+}
+
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -438,5 +473,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(list_memos)
         .service(create_memo)
         .service(related_tickets)
-        .service(ticket_templates);
+        .service(ticket_templates)
+        .service(ticket_evidence);
 }

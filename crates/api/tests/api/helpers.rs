@@ -16,6 +16,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub admin_token: String,
+    /// The server's database, to arrange what the API cannot (past dates, rule evidence).
+    pub db: sea_orm::DatabaseConnection,
 }
 
 fn random_suffix() -> String {
@@ -82,10 +84,11 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
     let app = Application::build(settings).await.expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let mut test = TestApp { address, client, admin_token: String::new() };
+    let mut test = TestApp { address, client, admin_token: String::new(), db };
     test.admin_token =
         test.login_ok("admin", ADMIN_PASSWORD).await["access_token"].as_str().expect("token").to_owned();
     test

@@ -756,3 +756,119 @@ async fn oversize_and_non_multipart_uploads_are_refused() {
     let res = d.app.post("/api/attachments", &d.editor, json!({"file": "x"})).await;
     assert_problem(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
 }
+
+/// Moves a ticket's creation time (the API always stamps "now").
+async fn created_days_ago(app: &TestApp, id: &Value, days: i64) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use socdesk_domain::entities::ticket;
+    let at = chrono::Utc::now().date_naive() - chrono::Days::new(days as u64);
+    let at = at.and_hms_opt(12, 0, 0).expect("noon").and_utc();
+    ticket::Entity::update_many()
+        .col_expr(ticket::Column::CreatedAt, Expr::value(at))
+        .filter(ticket::Column::Id.eq(id.as_i64().expect("id")))
+        .exec(&app.db)
+        .await
+        .expect("moved");
+}
+
+#[tokio::test]
+async fn the_trend_matches_a_hand_computed_fixture_day_by_day() {
+    let d = desk().await;
+    let two_ago_new = d.ticket(json!({})).await;
+    let two_ago_closed = d.ticket(json!({})).await;
+    d.act(&d.editor, &two_ago_closed["id"], "close").await;
+    let yesterday = d.ticket(json!({"assignee_ids": [d.assignee_id]})).await;
+    d.ticket(json!({})).await; // today, new
+    let old = d.ticket(json!({})).await;
+    let other = d.app.site("Busan").await;
+    let hidden: Value = d
+        .app
+        .post(
+            "/api/tickets",
+            &d.app.admin_token,
+            json!({"site_id": other, "kind": "analysis", "title": "Elsewhere"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    for (t, days) in [(&two_ago_new, 2), (&two_ago_closed, 2), (&yesterday, 1), (&old, 40), (&hidden, 2)] {
+        created_days_ago(&d.app, &t["id"], days).await;
+    }
+
+    let from = (chrono::Utc::now().date_naive() - chrono::Days::new(2)).format("%Y-%m-%dT00:00:00Z");
+    let trend: Value =
+        d.app.get(&format!("/api/tickets/trend?from={from}"), &d.editor).await.json().await.expect("json");
+    let days: Vec<(u64, u64, u64, u64)> = trend["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .map(|day| {
+            let n = |k: &str| day["by_status"][k].as_u64().unwrap_or(99);
+            (day["total"].as_u64().unwrap_or(99), n("new"), n("assigned"), n("closed"))
+        })
+        .collect();
+    // (total, new, assigned, closed) for the day before yesterday, yesterday, today.
+    assert_eq!(days, [(2, 1, 0, 1), (1, 0, 1, 0), (1, 1, 0, 0)]);
+
+    // The default period is the last 30 days: the 40-day-old ticket is outside it.
+    let default: Value = d.app.get("/api/tickets/trend", &d.editor).await.json().await.expect("json");
+    let total: u64 =
+        default["days"].as_array().expect("days").iter().filter_map(|d| d["total"].as_u64()).sum();
+    assert_eq!(total, 4);
+    // An administrator sees the other site's ticket on its day.
+    let admin: Value = d
+        .app
+        .get(&format!("/api/tickets/trend?from={from}"), &d.app.admin_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(admin["days"][0]["total"], 3);
+}
+
+#[tokio::test]
+async fn evidence_is_listed_oldest_first_and_only_on_your_sites() {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use socdesk_domain::entities::ticket_evidence;
+    let d = desk().await;
+    let t = d.ticket(json!({"kind": "detection"})).await;
+    for n in 0..3 {
+        ticket_evidence::Entity::insert(ticket_evidence::ActiveModel {
+            ticket_id: Set(t["id"].as_i64().expect("id")),
+            at: Set(chrono::Utc::now()),
+            record: Set(
+                json!({"_time": "2026-11-22T00:00:00Z", "emp_key": "E100", "src_ip": format!("10.0.0.{n}")}),
+            ),
+            ..Default::default()
+        })
+        .exec(&d.app.db)
+        .await
+        .expect("evidence");
+    }
+    let page: Value = d
+        .app
+        .get(&format!("/api/tickets/{}/evidence?limit=2", t["id"]), &d.assignee)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["items"][0]["record"]["src_ip"], "10.0.0.0");
+    let cursor = page["next_cursor"].as_str().expect("cursor");
+    let rest: Value = d
+        .app
+        .get(&format!("/api/tickets/{}/evidence?cursor={cursor}", t["id"]), &d.assignee)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(rest["items"][0]["record"]["src_ip"], "10.0.0.2");
+    let other = d.app.site("Busan").await;
+    let (_, outsider) = d.app.account_with("outsider", &["TICKET_VIEW"], &[other]).await;
+    assert_problem(
+        d.app.get(&format!("/api/tickets/{}/evidence", t["id"]), &outsider).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}

@@ -3,6 +3,7 @@
 pub mod assemble;
 pub mod attachments;
 pub mod bulk;
+pub mod evidence;
 pub mod list;
 pub mod memos;
 pub mod ranks;
