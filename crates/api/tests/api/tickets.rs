@@ -181,6 +181,27 @@ async fn another_sites_ticket_is_not_found_anywhere() {
     assert_problem(d.app.get(&format!("/api/tickets/{id}/history"), &outsider).await, StatusCode::NOT_FOUND)
         .await;
     assert_problem(d.act(&outsider, id, "close").await, StatusCode::NOT_FOUND).await;
+    assert_problem(
+        d.app.patch(&format!("/api/tickets/{id}"), &outsider, json!({"priority": "high"})).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_problem(d.app.get(&format!("/api/tickets/{id}/memos"), &outsider).await, StatusCode::NOT_FOUND)
+        .await;
+    assert_problem(
+        d.app.post(&format!("/api/tickets/{id}/memos"), &outsider, json!({"body": "x"})).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_problem(d.app.get(&format!("/api/tickets/{id}/related"), &outsider).await, StatusCode::NOT_FOUND)
+        .await;
+    for path in ["/api/tickets", "/api/tickets/metrics"] {
+        let body: Value = d.app.get(path, &outsider).await.json().await.expect("json");
+        assert!(body["total"] == 0 || body["count"] == 0, "{path}: {body}");
+    }
+    let unchanged: Value =
+        d.app.get(&format!("/api/tickets/{id}"), &d.editor).await.json().await.expect("json");
+    assert_eq!((unchanged["priority"].as_str(), unchanged["version"].as_i64()), (Some("low"), Some(1)));
     // The same answer as a ticket that does not exist.
     assert_problem(d.app.get("/api/tickets/999999", &outsider).await, StatusCode::NOT_FOUND).await;
     // Nor can it open tickets on a site it does not have.
