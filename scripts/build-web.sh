@@ -34,6 +34,11 @@ init({ module_or_path: new URL('./socdesk_web_bg.wasm', import.meta.url) });
 JS
 sed "s/__APP__/app-$hash/g" "$SOCDESK_ROOT/frontend/index.html" > "$dist/index.html"
 
-raw=$(stat -c %s "$dist/app-$hash/socdesk_web_bg.wasm")
-gz=$(cat "$dist/app-$hash/socdesk_web_bg.wasm" "$dist/app-$hash/socdesk_web.js" "$dist/app-$hash/style.css" "$dist/app-$hash/boot.js" | gzip -9 | wc -c)
-echo "web app: $dist (wasm $raw bytes; wasm+js+css gzip $gz bytes)"
+echo "web app written to $dist:"
+total_raw=0; total_gz=0
+for f in "$dist/index.html" "$dist/app-$hash"/*; do
+  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+  printf '  %-40s %9d bytes raw %9d bytes gzip\n' "${f#"$dist"/}" "$raw" "$gz"
+done
+printf '  %-40s %9d bytes raw %9d bytes gzip\n' total "$total_raw" "$total_gz"

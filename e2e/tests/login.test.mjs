@@ -1,9 +1,13 @@
-// The shell: a wrong password is refused in place; admin signs in, stays signed in across a
-// reload, and signs out.
+// The shell in a real browser against the real server: a wrong password is refused in place;
+// admin signs in, stays signed in across a reload and signs out; an expired access token is
+// renewed with the refresh token, and a dead session ends on the login page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, artifacts } from './server.mjs';
+import { startServer, launchBrowser, newPage, artifacts } from './server.mjs';
+
+const ACCESS = 'socdesk.access_token';
+const REFRESH = 'socdesk.refresh_token';
 
 let server;
 let browser;
@@ -15,47 +19,118 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.stop();
+  await server?.stop();
 });
 
+async function signIn(page, password) {
+  await page.goto(server.url + '/login');
+  await page.getByLabel('Login').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password').press('Enter');
+  await page.getByTestId('current-user').waitFor();
+}
+
+const stored = (page, key) => page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? 'null'), key);
+
 test('a wrong password shows the error in place and stays on the login page', async () => {
-  const page = await browser.newPage();
+  const page = await newPage(browser);
   await page.goto(server.url + '/');
   await page.waitForURL('**/login');
-  await page.getByLabel('Login').fill('admin');
+  // The login field has the focus, so typing straight away works.
+  await page.keyboard.type('admin');
+  assert.equal(await page.getByLabel('Login').inputValue(), 'admin');
   await page.getByLabel('Password').fill('not-the-password');
-  const before = await page.locator('form').boundingBox();
+
+  // Hold the answer back to see the pending state.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route('**/api/auth/login', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const formBefore = await page.locator('form').boundingBox();
   await page.getByRole('button', { name: 'Sign in' }).click();
-  const alert = page.getByRole('alert');
-  await alert.filter({ hasText: 'invalid login or password' }).waitFor();
-  const after = await page.locator('form').boundingBox();
-  assert.equal(after.height, before.height, 'the error must not move the form');
+  const pending = page.getByRole('button', { name: 'Signing in…' });
+  await pending.waitFor();
+  assert.equal(await pending.isDisabled(), true, 'the button is disabled while signing in');
+  release();
+
+  await page.getByRole('alert').filter({ hasText: /\S/ }).waitFor();
+  const message = await page.getByRole('alert').textContent();
+  assert.match(message, /invalid login or password/i);
+  const formAfter = await page.locator('form').boundingBox();
+  assert.deepEqual(formAfter, formBefore, 'the error must not move or resize the form');
   assert.match(page.url(), /\/login$/);
+  assert.equal(await page.getByRole('button', { name: 'Sign in' }).isEnabled(), true);
+  assert.equal(await stored(page, ACCESS), null, 'no session is stored');
   await page.screenshot({ path: join(artifacts, 'login-error.png') });
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 
 test('admin signs in, sees the account, survives a reload and signs out', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url + '/login');
-  await page.getByLabel('Login').fill('admin');
-  await page.getByLabel('Password').fill(server.adminPassword);
-  await page.getByLabel('Password').press('Enter');
+  const page = await newPage(browser);
+  await signIn(page, server.adminPassword);
+  assert.match(page.url(), /\/$/);
   const user = page.getByTestId('current-user');
-  await user.waitFor();
-  assert.match(await user.textContent(), /Administrator \(admin\)/);
-  await page.getByText('ADMIN', { exact: true }).waitFor();
+  assert.match(await user.textContent(), /admin/);
+  await page.getByRole('list', { name: 'Permissions' }).getByText('ADMIN', { exact: true }).waitFor();
   await page.screenshot({ path: join(artifacts, 'signed-in.png') });
 
   await page.reload();
   await page.getByTestId('current-user').waitFor();
+  assert.match(await page.getByTestId('current-user').textContent(), /admin/);
   assert.match(page.url(), /\/$/);
 
+  const refreshToken = await stored(page, REFRESH);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/login');
   await page.getByLabel('Login').waitFor();
-  // The session is over on the server too: going back to / lands on the login page.
+  assert.equal(await stored(page, ACCESS), null);
+  assert.equal(await stored(page, REFRESH), null);
+  // The session is over on the server too.
+  const res = await fetch(server.url + '/api/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh_token: refreshToken }),
+  });
+  assert.equal(res.status, 401, 'the refresh token is revoked by sign-out');
+  // And going back to the start page lands on the login page.
   await page.goto(server.url + '/');
   await page.waitForURL('**/login');
+  await page.screenshot({ path: join(artifacts, 'signed-out.png') });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('an expired access token is renewed once; a dead session goes to the login page', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.adminPassword);
+  const oldRefresh = await stored(page, REFRESH);
+
+  // A rejected access token: the app refreshes the pair and carries on.
+  await page.evaluate((k) => localStorage.setItem(k, JSON.stringify('not-a-valid-token')), ACCESS);
+  const refreshes = [];
+  page.on('request', (r) => r.url().endsWith('/api/auth/refresh') && refreshes.push(r));
+  await page.reload();
+  await page.getByTestId('current-user').waitFor();
+  assert.match(page.url(), /\/$/);
+  assert.equal(refreshes.length, 1, 'exactly one refresh');
+  assert.notEqual(await stored(page, ACCESS), 'not-a-valid-token');
+  assert.notEqual(await stored(page, REFRESH), oldRefresh, 'the refresh token rotated');
+
+  // Both tokens rejected: the session ends and the login page shows.
+  await page.evaluate(
+    ([a, r]) => {
+      localStorage.setItem(a, JSON.stringify('not-a-valid-token'));
+      localStorage.setItem(r, JSON.stringify('not-a-valid-refresh-token'));
+    },
+    [ACCESS, REFRESH],
+  );
+  await page.reload();
+  await page.waitForURL('**/login');
+  await page.getByLabel('Login').waitFor();
+  assert.equal(await stored(page, ACCESS), null);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -1,139 +1,106 @@
 //! The REST API: one request helper, one function per endpoint.
 //!
-//! The helper attaches the access token, and on a 401 refreshes the session once and retries,
-//! so an expired access token never costs the user their page.
+//! Endpoint functions take the access token explicitly and know nothing about storage or token
+//! refresh; [`crate::session::Session::call`] supplies the token and renews it on a 401.
 
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::{Serialize, de::DeserializeOwned};
 use socdesk_types::{
     Problem,
     auth::{LoginRequest, Me, RefreshRequest, TokenResponse},
 };
 
-use crate::session;
-
-/// Why a call failed, ready to show to a person.
+/// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The server answered with an error (its problem details when it sent them).
-    Http { status: u16, message: String },
-    /// The server could not be reached.
+    /// The server answered with a non-2xx status; its problem details, or details made up from
+    /// the status when the body had none.
+    Server(Problem),
+    /// No answer: the server is down or the network is gone.
     Network(String),
+    /// An answer that is not what the API promises.
+    Decode(String),
+    /// There is no session to send (the user signed out or never signed in).
+    SignedOut,
 }
 
 impl ApiError {
-    /// The message to show.
+    /// The message to show a person: the problem's `detail`, else its `title`.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Http { message, .. } => message.clone(),
-            ApiError::Network(e) => format!("The server could not be reached ({e})."),
+            ApiError::Server(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            ApiError::Network(_) => "The server could not be reached. Try again in a moment.".into(),
+            ApiError::Decode(_) => "The server sent an answer this page does not understand.".into(),
+            ApiError::SignedOut => "Your session has ended. Sign in again.".into(),
         }
     }
 
-    /// Whether the session is over (the user must sign in again).
-    pub fn is_unauthenticated(&self) -> bool {
-        matches!(self, ApiError::Http { status: 401, .. })
+    /// Whether the credentials sent were refused (401), or there were none.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Server(p) if p.status == 401) || *self == ApiError::SignedOut
     }
 }
 
-async fn error_of(res: gloo_net::http::Response) -> ApiError {
-    let status = res.status();
-    let message = match res.json::<Problem>().await {
-        Ok(p) => p.detail.unwrap_or(p.title),
-        Err(_) => format!("The server answered {status}."),
+/// Problem details for a non-2xx answer whose body is not `application/problem+json`.
+fn problem_from_status(status: u16, status_text: String) -> Problem {
+    let title = match status {
+        429 => "Too many attempts. Wait a moment and try again.".to_owned(),
+        _ if status_text.is_empty() => format!("The server answered {status}."),
+        _ => format!("The server answered {status} {status_text}."),
     };
-    ApiError::Http { status, message }
+    Problem { kind: "about:blank".into(), title, status, detail: None, errors: Vec::new() }
 }
 
-fn with_auth(builder: RequestBuilder) -> RequestBuilder {
-    match session::access_token() {
-        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
-        None => builder,
-    }
-}
-
-async fn send(
-    builder: RequestBuilder,
-    body: Option<&serde_json::Value>,
-) -> Result<gloo_net::http::Response, ApiError> {
-    let request = match body {
-        Some(b) => builder.json(b).map_err(|e| ApiError::Network(e.to_string()))?,
-        None => builder.build().map_err(|e| ApiError::Network(e.to_string()))?,
-    };
-    request.send().await.map_err(|e| ApiError::Network(e.to_string()))
-}
-
-/// Exchanges the refresh token for a new pair; `false` when the session is over.
-async fn refresh() -> bool {
-    let Some(refresh_token) = session::refresh_token() else { return false };
-    let body = RefreshRequest { refresh_token };
-    let Ok(request) = Request::post("/api/auth/refresh").json(&body) else { return false };
-    match request.send().await {
-        Ok(res) if res.ok() => match res.json::<TokenResponse>().await {
-            Ok(tokens) => {
-                session::store(&tokens);
-                true
-            }
-            Err(_) => false,
-        },
-        _ => false,
-    }
-}
-
-/// Calls an authenticated endpoint, refreshing the session once on a 401.
-async fn call<T: DeserializeOwned>(
-    method: &str,
+/// Sends one request and turns any non-2xx answer into [`ApiError::Server`].
+async fn request<B: Serialize + ?Sized>(
+    method: Method,
     path: &str,
-    body: Option<serde_json::Value>,
-) -> Result<T, ApiError> {
-    let make = |path: &str| match method {
-        "POST" => Request::post(path),
-        "PUT" => Request::put(path),
-        "PATCH" => Request::patch(path),
-        "DELETE" => Request::delete(path),
-        _ => Request::get(path),
-    };
-    let mut res = send(with_auth(make(path)), body.as_ref()).await?;
-    if res.status() == 401 && refresh().await {
-        res = send(with_auth(make(path)), body.as_ref()).await?;
+    access_token: Option<&str>,
+    body: Option<&B>,
+) -> Result<Response, ApiError> {
+    let mut builder = RequestBuilder::new(path).method(method).header("Accept", "application/json");
+    if let Some(token) = access_token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
-    if !res.ok() {
-        let err = error_of(res).await;
-        if err.is_unauthenticated() {
-            session::clear();
-        }
-        return Err(err);
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
     }
-    res.json::<T>().await.map_err(|e| ApiError::Network(e.to_string()))
+    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let status_text = response.status_text();
+    Err(ApiError::Server(
+        response.json::<Problem>().await.unwrap_or_else(|_| problem_from_status(status, status_text)),
+    ))
 }
 
-fn to_value<T: Serialize>(value: &T) -> Option<serde_json::Value> {
-    serde_json::to_value(value).ok()
+/// Reads a JSON answer.
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-/// `POST /api/auth/login`; keeps the tokens on success.
-pub async fn login(login: String, password: String) -> Result<Me, ApiError> {
-    let body = to_value(&LoginRequest { login, password });
-    let res = send(Request::post("/api/auth/login"), body.as_ref()).await?;
-    if !res.ok() {
-        return Err(error_of(res).await);
-    }
-    let tokens: TokenResponse = res.json().await.map_err(|e| ApiError::Network(e.to_string()))?;
-    session::store(&tokens);
-    Ok(tokens.account)
+/// `POST /api/auth/login`: exchanges credentials for a token pair.
+pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
+    json(request(Method::POST, "/api/auth/login", None, Some(body)).await?).await
 }
 
-/// `GET /api/me`.
-pub async fn me() -> Result<Me, ApiError> {
-    call("GET", "/api/me", None).await
+/// `POST /api/auth/refresh`: exchanges a refresh token (which dies) for a new pair.
+pub async fn refresh(refresh_token: String) -> Result<TokenResponse, ApiError> {
+    let body = RefreshRequest { refresh_token };
+    json(request(Method::POST, "/api/auth/refresh", None, Some(&body)).await?).await
 }
 
-/// `POST /api/auth/logout`, then forgets the tokens whatever the answer.
-pub async fn logout() {
-    if let Some(refresh_token) = session::refresh_token()
-        && let Ok(request) = Request::post("/api/auth/logout").json(&RefreshRequest { refresh_token })
-    {
-        let _ = request.send().await;
-    }
-    session::clear();
+/// `POST /api/auth/logout`: revokes the session the refresh token belongs to.
+pub async fn logout(refresh_token: String) -> Result<(), ApiError> {
+    let body = RefreshRequest { refresh_token };
+    request(Method::POST, "/api/auth/logout", None, Some(&body)).await.map(drop)
+}
+
+/// `GET /api/me`: the signed-in account.
+pub async fn me(access_token: String) -> Result<Me, ApiError> {
+    json(request::<()>(Method::GET, "/api/me", Some(&access_token), None).await?).await
 }

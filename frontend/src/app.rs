@@ -1,21 +1,29 @@
-//! The app shell: routes, and the signed-in account shared through context.
+//! The app: the session context and the routes.
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path,
 };
 
-use crate::pages::{home::HomePage, login::LoginPage};
+use crate::{
+    components::shell::Shell,
+    pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage},
+    session::Session,
+};
 
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Session::restore());
     view! {
         <Router>
-            <Routes fallback=|| view! { <main class="main"><p>"Page not found."</p></main> }>
+            <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/") view=HomePage />
+                // Every other page needs a session and sits in the shell.
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=HomePage />
+                </ParentRoute>
             </Routes>
         </Router>
     }
