@@ -1,33 +1,20 @@
 //! API keys of an account: `ADMIN` for any account, anyone for their own.
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use serde::Deserialize;
-use socdesk_domain::{pagination::PageRequest, services::api_keys};
+use socdesk_domain::services::api_keys;
 use socdesk_types::{
     Page, Problem,
     accounts::{ApiKey, CreatedApiKey, NewApiKey},
 };
-use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::Auth,
     error::ApiResult,
     extract::{Json, Query},
+    routes::PageQuery,
     startup::AppState,
 };
-
-/// Paging of the key list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct KeyListQuery {
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
-    /// Rows per page, 1..=500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
-    limit: Option<u64>,
-}
 
 /// Lists an account's API keys, newest first (secrets are never shown again).
 ///
@@ -35,7 +22,7 @@ struct KeyListQuery {
 #[utoipa::path(
     tag = "accounts",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Account id"), KeyListQuery),
+    params(("id" = i64, Path, description = "Account id"), PageQuery),
     responses(
         (status = 200, description = "A page of keys", body = Page<ApiKey>),
         (status = 404, description = "No such account (or not yours)", body = Problem, content_type = "application/problem+json"),
@@ -46,9 +33,9 @@ async fn list(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<i64>,
-    query: Query<KeyListQuery>,
+    query: Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = PageRequest::parse(query.0.cursor.as_deref(), query.0.limit)?;
+    let page = query.0.page()?;
     Ok(HttpResponse::Ok().json(api_keys::list(&state.db, &auth, id.into_inner(), &page).await?))
 }
 

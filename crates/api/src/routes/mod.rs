@@ -34,6 +34,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
     settings::configure(cfg);
 }
 
+/// Paging parameters of lists that have no filters of their own.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1..=500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
+}
+
+impl PageQuery {
+    /// The page asked for.
+    pub fn page(&self) -> ApiResult<PageRequest> {
+        Ok(PageRequest::parse(self.cursor.as_deref(), self.limit)?)
+    }
+}
+
 /// Paging and search parameters shared by the catalogue lists.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

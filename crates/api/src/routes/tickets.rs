@@ -27,6 +27,7 @@ use crate::{
     auth::{Auth, TicketEdit, TicketView},
     error::{ApiError, ApiResult},
     extract::{Json, Query},
+    routes::PageQuery,
     startup::AppState,
 };
 
@@ -424,25 +425,13 @@ async fn ticket_templates(_auth: Auth) -> HttpResponse {
     HttpResponse::Ok().json(templates::all())
 }
 
-/// Paging of a ticket's evidence.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-struct EvidenceQuery {
-    /// The `next_cursor` of the previous page.
-    cursor: Option<String>,
-    /// Rows per page, 1..=500 (default 50).
-    #[param(minimum = 1, maximum = 500)]
-    limit: Option<u64>,
-}
-
 /// The raw records that triggered the ticket (its evidence), oldest first.
 ///
 /// Needs: `TICKET_VIEW` and the ticket's site.
 #[utoipa::path(
     tag = "tickets",
     security(("bearer" = ["TICKET_VIEW"])),
-    params(("id" = i64, Path, description = "Ticket id"), EvidenceQuery),
+    params(("id" = i64, Path, description = "Ticket id"), PageQuery),
     responses(
         (status = 200, description = "A page of evidence records", body = Page<EvidenceRecord>),
         (status = 404, description = "No such ticket (or not on your sites)", body = Problem, content_type = "application/problem+json"),
@@ -453,9 +442,9 @@ async fn ticket_evidence(
     state: web::Data<AppState>,
     auth: Auth<TicketView>,
     id: web::Path<i64>,
-    query: Query<EvidenceQuery>,
+    query: Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = PageRequest::parse(query.0.cursor.as_deref(), query.0.limit)?;
+    let page = query.0.page()?;
     Ok(HttpResponse::Ok().json(evidence::list(&state.db, &auth, id.into_inner(), &page).await?))
 }
 

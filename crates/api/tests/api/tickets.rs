@@ -32,6 +32,13 @@ impl Desk {
         res.json().await.expect("json")
     }
 
+    /// A ticket on another site ("Busan"), opened by the administrator.
+    async fn elsewhere(&self) -> Value {
+        let other = self.app.site("Busan").await;
+        let body = json!({"site_id": other, "kind": "analysis", "title": "Elsewhere"});
+        self.app.post("/api/tickets", &self.app.admin_token, body).await.json().await.expect("json")
+    }
+
     async fn act(&self, token: &str, id: &Value, action: &str) -> reqwest::Response {
         self.app
             .post(
@@ -452,18 +459,7 @@ async fn a_bulk_close_reports_each_ticket_and_shares_one_reason() {
     let b = d.ticket(json!({"assignee_ids": [d.assignee_id]})).await;
     let closed = d.ticket(json!({})).await;
     d.act(&d.editor, &closed["id"], "close").await;
-    let other = d.app.site("Busan").await;
-    let hidden: Value = d
-        .app
-        .post(
-            "/api/tickets",
-            &d.app.admin_token,
-            json!({"site_id": other, "kind": "analysis", "title": "Elsewhere"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
+    let hidden = d.elsewhere().await;
 
     let ids = json!([a["id"], b["id"], closed["id"], hidden["id"], 999999]);
     let res = d
@@ -801,18 +797,7 @@ async fn the_trend_matches_a_hand_computed_fixture_day_by_day() {
     let yesterday = d.ticket(json!({"assignee_ids": [d.assignee_id]})).await;
     d.ticket(json!({})).await; // today, new
     let old = d.ticket(json!({})).await;
-    let other = d.app.site("Busan").await;
-    let hidden: Value = d
-        .app
-        .post(
-            "/api/tickets",
-            &d.app.admin_token,
-            json!({"site_id": other, "kind": "analysis", "title": "Elsewhere"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
+    let hidden = d.elsewhere().await;
     for (t, days) in [(&two_ago_new, 2), (&two_ago_closed, 2), (&yesterday, 1), (&old, 40), (&hidden, 2)] {
         created_days_ago(&d.app, &t["id"], days).await;
     }

@@ -49,6 +49,20 @@ fn to_dto(r: MetaRow) -> Attachment {
     }
 }
 
+fn from_model(m: attachment::Model) -> Attachment {
+    to_dto((
+        m.id,
+        m.ticket_id,
+        m.memo_id,
+        m.file_name,
+        m.content_type,
+        m.size,
+        m.sha256,
+        m.uploaded_by,
+        m.created_at,
+    ))
+}
+
 /// A file name safe to store and to put in a header: the last path component, without control
 /// characters or quotes, at most 255 characters, never empty.
 pub fn clean_file_name(raw: &str) -> String {
@@ -97,23 +111,14 @@ pub async fn store(
     }
     .insert(db)
     .await?;
-    Ok(to_dto((
-        m.id,
-        m.ticket_id,
-        m.memo_id,
-        m.file_name,
-        m.content_type,
-        m.size,
-        m.sha256,
-        m.uploaded_by,
-        m.created_at,
-    )))
+    Ok(from_model(m))
 }
 
 /// An attachment's metadata and bytes, if the actor may see it: attached to a ticket the actor
 /// sees, or uploaded by the actor and not attached yet. Otherwise `NotFound`.
 pub async fn fetch(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> DomainResult<(Attachment, Vec<u8>)> {
-    let m = attachment::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound("attachment"))?;
+    let mut m =
+        attachment::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound("attachment"))?;
     let visible = match m.ticket_id {
         Some(ticket_id) => {
             visible_tickets(actor).filter(ticket::Column::Id.eq(ticket_id)).one(db).await?.is_some()
@@ -123,18 +128,8 @@ pub async fn fetch(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> DomainR
     if !visible {
         return Err(DomainError::NotFound("attachment"));
     }
-    let dto = to_dto((
-        m.id,
-        m.ticket_id,
-        m.memo_id,
-        m.file_name,
-        m.content_type,
-        m.size,
-        m.sha256,
-        m.uploaded_by,
-        m.created_at,
-    ));
-    Ok((dto, m.data))
+    let data = std::mem::take(&mut m.data);
+    Ok((from_model(m), data))
 }
 
 /// Attaches the actor's unattached uploads to a memo. Fails with `Validation` naming any id that
