@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_tickets;
 mod m0003_ticket_search;
 mod m0004_ticket_triage_index;
+mod m0005_detection;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_tickets::Migration),
             Box::new(m0003_ticket_search::Migration),
             Box::new(m0004_ticket_triage_index::Migration),
+            Box::new(m0005_detection::Migration),
         ]
     }
 }

@@ -147,7 +147,11 @@ pub struct Ticket {
     /// The account that opened it (none for rule tickets).
     pub registered_by: Option<AccountRef>,
     pub rule_id: Option<i64>,
+    /// Rule tickets: how many times the attack was seen (the first time included).
     pub duplicate_count: i64,
+    /// Rule tickets: the first and the latest sighting.
+    pub first_seen_at: Option<DateTime<Utc>>,
+    pub last_seen_at: Option<DateTime<Utc>>,
     pub risk_score: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,

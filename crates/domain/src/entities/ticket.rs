@@ -37,6 +37,12 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub first_assigned_at: Option<DateTimeUtc>,
     pub version: i64,
+    /// Rule tickets: the canonical values of the rule's dedup fields (none: dedup off).
+    pub dedup_key: Option<String>,
+    pub first_seen_at: Option<DateTimeUtc>,
+    pub last_seen_at: Option<DateTimeUtc>,
+    /// Evidence rows kept (capped) while `duplicate_count` keeps counting.
+    pub evidence_count: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

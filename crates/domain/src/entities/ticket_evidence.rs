@@ -9,6 +9,8 @@ pub struct Model {
     pub ticket_id: i64,
     pub at: DateTimeUtc,
     pub record: Json,
+    /// The log record it copies, for batch rules (which see records again on every run).
+    pub log_record_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
