@@ -91,6 +91,11 @@ impl Violations {
         self.0.push(FieldError::new(field, message));
     }
 
+    /// Records several errors at once.
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        self.0.extend(errors);
+    }
+
     /// `Ok` when nothing was recorded, else a [`DomainError::Validation`] with every error.
     pub fn finish(self) -> DomainResult<()> {
         if self.0.is_empty() { Ok(()) } else { Err(DomainError::Validation(self.0)) }

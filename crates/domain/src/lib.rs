@@ -6,8 +6,10 @@
 pub mod actor;
 pub mod entities;
 pub mod error;
+pub mod logs;
 pub mod markdown;
 pub mod pagination;
+pub mod rules;
 pub mod secrets;
 pub mod services;
 pub mod tickets;

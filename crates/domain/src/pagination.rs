@@ -43,6 +43,21 @@ impl PageRequest {
         Ok(PageRequest { after, limit })
     }
 
+    /// The sort key and id the page starts after (none: the first page).
+    pub fn after(&self) -> Option<(&SortKey, i64)> {
+        self.after.as_ref().map(|c| (&c.k, c.id))
+    }
+
+    /// The page size.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// The cursor of a page that starts after the row with this sort key and id.
+    pub fn cursor_after(key: SortKey, id: i64) -> String {
+        Cursor { k: key, id }.encode()
+    }
+
     /// The first page with the default size.
     pub fn first() -> PageRequest {
         PageRequest { after: None, limit: DEFAULT_LIMIT }

@@ -174,6 +174,8 @@ pub async fn assemble_rows(
             registered_by: m.registered_by.and_then(|id| accounts.get(&id).cloned()),
             rule_id: m.rule_id,
             duplicate_count: m.duplicate_count,
+            first_seen_at: m.first_seen_at,
+            last_seen_at: m.last_seen_at,
             risk_score: m.risk_score,
             time_to_assign_secs: m.first_assigned_at.map(|at| (at - m.created_at).num_seconds()),
             time_to_close_secs: m.closed_at.map(|at| (at - m.created_at).num_seconds()),

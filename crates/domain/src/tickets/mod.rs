@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod evidence;
 pub mod list;
 pub mod memos;
+pub mod occurrences;
 pub mod ranks;
 pub mod related;
 pub mod scope;

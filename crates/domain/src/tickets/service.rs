@@ -128,6 +128,24 @@ where
     Ok(())
 }
 
+/// Refuses the id of an `entity` row that does not exist, naming the field (`site_id`).
+pub(crate) async fn check_id<E>(
+    db: &impl ConnectionTrait,
+    field: &str,
+    id: i64,
+    id_col: E::Column,
+    v: &mut Violations,
+) -> DomainResult<()>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    if E::find().filter(id_col.eq(id)).count(db).await? == 0 {
+        v.push(field, format!("{id} does not exist"));
+    }
+    Ok(())
+}
+
 /// Appends one history row.
 #[expect(clippy::too_many_arguments, reason = "one row's columns, named at each call")]
 pub(crate) async fn history(
@@ -140,11 +158,26 @@ pub(crate) async fn history(
     new: Option<String>,
     comment: Option<&str>,
 ) -> DomainResult<()> {
+    history_by(db, ticket_id, at, (Some(actor.account_id), &actor.login), field, old, new, comment).await
+}
+
+/// Appends one history row written by `who` (an account id and name; no id for the system).
+#[expect(clippy::too_many_arguments, reason = "one row's columns, named at each call")]
+pub(crate) async fn history_by(
+    db: &impl ConnectionTrait,
+    ticket_id: i64,
+    at: DateTime<Utc>,
+    who: (Option<i64>, &str),
+    field: &str,
+    old: Option<String>,
+    new: Option<String>,
+    comment: Option<&str>,
+) -> DomainResult<()> {
     ticket_history::ActiveModel {
         ticket_id: Set(ticket_id),
         at: Set(at),
-        actor_id: Set(Some(actor.account_id)),
-        actor: Set(actor.login.clone()),
+        actor_id: Set(who.0),
+        actor: Set(who.1.chars().take(255).collect()),
         field: Set(field.to_owned()),
         old_value: Set(old),
         new_value: Set(new),
@@ -211,10 +244,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewTicket) -> D
     }
     let txn = db.begin().await?;
     if actor.can_see_site(new.site_id) {
-        check_ids::<site::Entity>(&txn, "site_id", &[new.site_id], site::Column::Id, &mut v).await?;
+        check_id::<site::Entity>(&txn, "site_id", new.site_id, site::Column::Id, &mut v).await?;
     }
     if let Some(c) = new.category_id {
-        check_ids::<ticket_category::Entity>(&txn, "category_id", &[c], ticket_category::Column::Id, &mut v)
+        check_id::<ticket_category::Entity>(&txn, "category_id", c, ticket_category::Column::Id, &mut v)
             .await?;
     }
     check_ids::<account::Entity>(&txn, "assignee_ids", &new.assignee_ids, account::Column::Id, &mut v)

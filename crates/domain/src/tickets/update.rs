@@ -18,8 +18,8 @@ use crate::{
         ranks::{priority_rank, status_rank},
         scope::visible_tickets,
         service::{
-            self, DESTINATION_IP, HOST, SOURCE_IP, check_fields, check_ids, history, search_text, set_links,
-            well_known,
+            self, DESTINATION_IP, HOST, SOURCE_IP, check_fields, check_id, check_ids, history, search_text,
+            set_links, well_known,
         },
     },
     values::TicketTitle,
@@ -127,13 +127,13 @@ pub async fn update_in(
     }
     if let Some(site_id) = patch.site_id {
         if actor.can_see_site(site_id) {
-            check_ids::<site::Entity>(txn, "site_id", &[site_id], site::Column::Id, &mut v).await?;
+            check_id::<site::Entity>(txn, "site_id", site_id, site::Column::Id, &mut v).await?;
         } else {
             v.push("site_id", format!("site {site_id} does not exist"));
         }
     }
     if let Some(Some(c)) = patch.category_id {
-        check_ids::<ticket_category::Entity>(txn, "category_id", &[c], ticket_category::Column::Id, &mut v)
+        check_id::<ticket_category::Entity>(txn, "category_id", c, ticket_category::Column::Id, &mut v)
             .await?;
     }
     if let Some(ids) = &patch.assignee_ids {
