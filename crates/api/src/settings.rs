@@ -58,6 +58,14 @@ pub struct Settings {
     pub max_attachment_bytes: usize,
     /// `SOCDESK_TIMEZONE`: the IANA zone trend days are counted in.
     pub timezone: chrono_tz::Tz,
+    /// `SOCDESK_INGEST_MAX_RECORDS`: the most records one ingest request may carry.
+    pub ingest_max_records: usize,
+    /// `SOCDESK_INGEST_MAX_BYTES`: the largest ingest body.
+    pub ingest_max_bytes: usize,
+    /// `SOCDESK_EVIDENCE_CAP`: evidence records kept on one rule ticket.
+    pub evidence_cap: i64,
+    /// `SOCDESK_SCHEDULER_TICK` (seconds): how often due batch rules are looked for.
+    pub scheduler_tick: Duration,
 }
 
 /// A configuration value that could not be understood.
@@ -123,6 +131,10 @@ impl Settings {
             log_json: log_format == "json",
             max_attachment_bytes: parsed("SOCDESK_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)?,
             timezone: parsed("SOCDESK_TIMEZONE", chrono_tz::Tz::UTC)?,
+            ingest_max_records: parsed("SOCDESK_INGEST_MAX_RECORDS", 10_000)?,
+            ingest_max_bytes: parsed("SOCDESK_INGEST_MAX_BYTES", 32 * 1024 * 1024)?,
+            evidence_cap: parsed("SOCDESK_EVIDENCE_CAP", 1_000)?,
+            scheduler_tick: seconds("SOCDESK_SCHEDULER_TICK", 5)?,
         })
     }
 }

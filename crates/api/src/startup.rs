@@ -103,6 +103,7 @@ pub struct Application {
     port: u16,
     server: Server,
     db: DatabaseConnection,
+    scheduler: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -132,6 +133,8 @@ impl Application {
         let routes = webapp::RouteTable::from_openapi(&doc);
         let state = web::Data::new(AppState { db: db.clone(), jwt, settings: Arc::new(settings), routes });
         let json_limit = state.settings.max_json_bytes;
+        let scheduler =
+            crate::scheduler::spawn(db.clone(), state.settings.scheduler_tick, state.settings.evidence_cap);
         let server = HttpServer::new(move || {
             // The docs go first: the `/api` scope would otherwise claim their paths.
             let (app, _) = App::new()
@@ -151,7 +154,7 @@ impl Application {
         .shutdown_timeout(30)
         .run();
         tracing::info!("socdesk listening on http://{addr}");
-        Ok(Application { port: addr.port(), server, db })
+        Ok(Application { port: addr.port(), server, db, scheduler })
     }
 
     /// The port actually bound (useful with port 0).
@@ -166,7 +169,9 @@ impl Application {
 
     /// Serves until the process is told to stop (SIGINT/SIGTERM), finishing in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.scheduler.abort();
+        result
     }
 }
 

@@ -8,8 +8,10 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod health;
+pub mod logs;
 pub mod me;
 pub mod preferences;
+pub mod rules;
 pub mod settings;
 pub mod tickets;
 
@@ -32,6 +34,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tickets::configure(cfg);
     attachments::configure(cfg);
     settings::configure(cfg);
+    logs::configure(cfg);
+    rules::configure(cfg);
+}
+
+/// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.
+pub fn if_match(req: &actix_web::HttpRequest) -> ApiResult<Option<i64>> {
+    let Some(raw) = req.headers().get(actix_web::http::header::IF_MATCH) else { return Ok(None) };
+    let text = raw.to_str().unwrap_or("").trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse()
+        .map(Some)
+        .map_err(|_| crate::error::ApiError::invalid("If-Match", "must be the version you read, e.g. \"3\""))
 }
 
 /// Paging parameters of lists that have no filters of their own.

@@ -9,11 +9,12 @@ use socdesk_domain::{
     tickets::{
         bulk, evidence,
         list::{self, TicketFilter, TicketSort},
-        memos, related, service, stats, templates, update,
+        memos, occurrences, related, service, stats, templates, update,
     },
 };
 use socdesk_types::{
     FieldError, Page, Problem,
+    logs::Occurrences,
     tickets::{
         BulkRequest, BulkResponse, CreatedBy, EvidenceRecord, HistoryEntry, Memo, NewMemo, NewTicket,
         Priority, RelatedTicket, Ticket, TicketMetrics, TicketPatch, TicketStatus, TicketSummary,
@@ -27,7 +28,7 @@ use crate::{
     auth::{Auth, TicketEdit, TicketView},
     error::{ApiError, ApiResult},
     extract::{Json, Query},
-    routes::PageQuery,
+    routes::{PageQuery, if_match},
     startup::AppState,
 };
 
@@ -135,16 +136,6 @@ async fn list_tickets(
     let sort = TicketSort::parse(q.sort.as_deref())?;
     let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
     Ok(HttpResponse::Ok().json(list::list(&state.db, &auth, &filter, sort, &page).await?))
-}
-
-/// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.
-fn if_match(req: &HttpRequest) -> ApiResult<Option<i64>> {
-    let Some(raw) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
-    let text = raw.to_str().unwrap_or("").trim();
-    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    text.parse()
-        .map(Some)
-        .map_err(|_| ApiError::invalid("If-Match", "must be the ticket's version, e.g. \"3\""))
 }
 
 /// Changes the fields present in the body, each recorded in the history. Send the version you
@@ -448,6 +439,28 @@ async fn ticket_evidence(
     Ok(HttpResponse::Ok().json(evidence::list(&state.db, &auth, id.into_inner(), &page).await?))
 }
 
+/// How often the attack behind a rule ticket was seen: the count (first sighting included),
+/// first and last seen, the evidence kept, and an hourly timeline.
+///
+/// Needs: `TICKET_VIEW` and the ticket's site.
+#[utoipa::path(
+    tag = "tickets",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(("id" = i64, Path, description = "Ticket id")),
+    responses(
+        (status = 200, description = "The occurrences", body = Occurrences),
+        (status = 404, description = "No such ticket (or not on your sites)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/occurrences")]
+async fn ticket_occurrences(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(occurrences::of(&state.db, &auth, id.into_inner()).await?))
+}
+
 /// Registers the ticket routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -463,5 +476,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create_memo)
         .service(related_tickets)
         .service(ticket_templates)
-        .service(ticket_evidence);
+        .service(ticket_evidence)
+        .service(ticket_occurrences);
 }

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub admin_token: String,
     /// The server's database, to arrange what the API cannot (past dates, rule evidence).
     pub db: sea_orm::DatabaseConnection,
+    /// Its URL, for a second connection or a second server on the same database.
+    pub database_url: String,
 }
 
 fn random_suffix() -> String {
@@ -32,7 +34,7 @@ fn backend() -> &'static str {
     B.get_or_init(|| std::env::var("SOCDESK_TEST_DB").unwrap_or_else(|_| "sqlite".into()))
 }
 
-async fn fresh_database_url() -> String {
+pub async fn fresh_database_url() -> String {
     match backend() {
         "sqlite" => {
             let dir = std::env::temp_dir().join(format!("socdesk-test-{}", random_suffix()));
@@ -72,6 +74,11 @@ pub async fn test_settings() -> Settings {
         log_json: false,
         timezone: chrono_tz::Tz::UTC,
         max_attachment_bytes: 1024 * 1024,
+        ingest_max_records: 10_000,
+        ingest_max_bytes: 8 * 1024 * 1024,
+        evidence_cap: 1_000,
+        // Tests run batch rules on demand; the background loop only idles.
+        scheduler_tick: chrono::Duration::hours(1),
     }
 }
 
@@ -82,13 +89,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server with the given settings and signs the admin in.
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    let database_url = settings.database_url.clone();
     let app = Application::build(settings).await.expect("server builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until_stopped());
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let mut test = TestApp { address, client, admin_token: String::new(), db };
+    let mut test = TestApp { address, client, admin_token: String::new(), db, database_url };
     test.admin_token =
         test.login_ok("admin", ADMIN_PASSWORD).await["access_token"].as_str().expect("token").to_owned();
     test
@@ -123,6 +131,28 @@ impl TestApp {
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Response {
         self.request(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Response {
+        self.request(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// A POST with a raw body of the given content type.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Response {
+        self.client
+            .post(format!("{}{}", self.address, path))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Response {

@@ -8,6 +8,8 @@ mod api_keys;
 mod auth;
 mod catalog;
 mod conventions;
+mod crash;
+mod detection;
 mod helpers;
 mod preferences;
 mod tickets;
