@@ -142,6 +142,10 @@ async fn seed(db: &sea_orm::DatabaseConnection, n: usize) -> Duration {
                 closed_at: Set((status == "closed").then_some(created + Span::hours(4))),
                 first_assigned_at: Set((status != "new").then_some(created + Span::minutes(10))),
                 version: Set(1),
+                dedup_key: Set(None),
+                first_seen_at: Set(None),
+                last_seen_at: Set(None),
+                evidence_count: Set(0),
             });
             history.push(ticket_history::ActiveModel {
                 ticket_id: Set(next_id),
@@ -215,6 +219,11 @@ async fn main() {
         trust_proxy: false,
         log_json: false,
         max_attachment_bytes: 1024 * 1024,
+        ingest_max_records: 10_000,
+        ingest_max_bytes: 8 * 1024 * 1024,
+        evidence_cap: 1_000,
+        // Tests run batch rules on demand; the background loop only idles.
+        scheduler_tick: chrono::Duration::hours(1),
         timezone: chrono_tz::Tz::UTC,
     };
     let app = Application::build(settings).await.expect("server builds");
