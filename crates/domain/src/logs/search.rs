@@ -42,7 +42,9 @@ async fn plan(db: &impl ConnectionTrait, table: &str, req: LogSearch) -> DomainR
     let mut v = Violations::new();
     let to = req.to.unwrap_or_else(Utc::now);
     // Checked: `to` may be the earliest representable instant.
-    let from = req.from.unwrap_or_else(|| to.checked_sub_signed(Duration::hours(24)).unwrap_or(DateTime::<Utc>::MIN_UTC));
+    let from = req
+        .from
+        .unwrap_or_else(|| to.checked_sub_signed(Duration::hours(24)).unwrap_or(DateTime::<Utc>::MIN_UTC));
     if from >= to {
         v.push("from", "must be before `to`");
     }

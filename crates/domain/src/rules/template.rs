@@ -58,7 +58,10 @@ impl Template {
                     pieces.push(Piece::Hole(name));
                 }
                 '}' => {
-                    return Err(format!("'}}' at character {} has no '{{' (write '}}}}' for a brace)", i + 1));
+                    return Err(format!(
+                        "'}}' at character {} has no '{{' (write '}}}}' for a brace)",
+                        i + 1
+                    ));
                 }
                 other => text.push(other),
             }
