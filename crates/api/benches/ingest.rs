@@ -14,12 +14,8 @@ use std::time::Instant;
 
 use chrono::{Duration as Span, TimeZone, Utc};
 use rand::RngExt;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
 use serde_json::{Value, json};
-use socdesk_api::{
-    settings::{Secret, Settings},
-    startup::Application,
-};
 use socdesk_domain::{
     entities::log_record,
     logs::{
@@ -28,32 +24,12 @@ use socdesk_domain::{
     },
 };
 
-const ADMIN_PASSWORD: &str = "bench-admin-password";
+mod support;
+
+use support::ADMIN_PASSWORD;
+
 const BATCH: usize = 1_000;
 const RULES: usize = 20;
-
-fn random_suffix() -> String {
-    let mut bytes = [0u8; 6];
-    rand::fill(&mut bytes[..]);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-async fn database_url(backend: &str) -> String {
-    match backend {
-        "postgres" => {
-            let base = std::env::var("SOCDESK_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-            let name = format!("socdesk_bench_{}", random_suffix());
-            let admin = Database::connect(format!("{base}/postgres")).await.expect("PostgreSQL reachable");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-            format!("{base}/{name}")
-        }
-        _ => {
-            let dir = std::env::temp_dir().join(format!("socdesk-bench-{}", random_suffix()));
-            format!("sqlite://{}/socdesk.db?mode=rwc", dir.display())
-        }
-    }
-}
 
 /// One firewall record: 20% denied, sources spread over 40 /16 networks of 50 hosts each.
 fn record(n: usize, rng: &mut impl rand::Rng) -> Value {
@@ -103,34 +79,9 @@ fn rule(i: usize, site: i64) -> Value {
 
 #[tokio::main]
 async fn main() {
-    let backend = std::env::var("BENCH_DB").unwrap_or_else(|_| "sqlite".into());
-    let n: usize = std::env::var("BENCH_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let url = database_url(&backend).await;
-    let settings = Settings {
-        database_url: url.clone(),
-        db_max_connections: 0,
-        bind: "127.0.0.1:0".parse().expect("address"),
-        admin_password: Some(Secret::new(ADMIN_PASSWORD)),
-        jwt_secret: Some(Secret::new("bench-secret-bench-secret-bench-secret")),
-        access_token_ttl: Span::hours(2),
-        refresh_token_ttl: Span::days(1),
-        login_max_failures: 5,
-        login_window: Span::seconds(60),
-        web_dir: std::env::temp_dir(),
-        max_json_bytes: 1024 * 1024,
-        trust_proxy: false,
-        log_json: false,
-        max_attachment_bytes: 1024 * 1024,
-        ingest_max_records: 10_000,
-        ingest_max_bytes: 8 * 1024 * 1024,
-        evidence_cap: 1_000,
-        scheduler_tick: Span::hours(1),
-        timezone: chrono_tz::Tz::UTC,
-    };
-    let app = Application::build(settings).await.expect("server builds");
-    let db = app.db().clone();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let backend = support::backend();
+    let n = support::env_number("BENCH_RECORDS", 1_000_000);
+    let (db, address) = support::start(&backend).await;
 
     let client = reqwest::Client::new();
     let post = |path: &str, token: Option<&str>, body: Value| {

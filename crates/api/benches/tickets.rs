@@ -11,15 +11,14 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, Utc};
 use rand::RngExt;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde_json::{Value, json};
-use socdesk_api::{
-    settings::{Secret, Settings},
-    startup::Application,
-};
 use socdesk_domain::entities::{site, ticket, ticket_category, ticket_history};
 
-const ADMIN_PASSWORD: &str = "bench-admin-password";
+mod support;
+
+use support::ADMIN_PASSWORD;
+
 const WORDS: &[&str] = &[
     "port",
     "scan",
@@ -52,29 +51,6 @@ const STATUSES: &[(&str, i16)] = &[
     ("closed", 7),
 ];
 const PRIORITIES: &[(&str, i16)] = &[("high", 1), ("medium", 2), ("low", 3)];
-
-fn random_suffix() -> String {
-    let mut bytes = [0u8; 6];
-    rand::fill(&mut bytes[..]);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-async fn database_url(backend: &str) -> String {
-    match backend {
-        "postgres" => {
-            let base = std::env::var("SOCDESK_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-            let name = format!("socdesk_bench_{}", random_suffix());
-            let admin = Database::connect(format!("{base}/postgres")).await.expect("PostgreSQL reachable");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-            format!("{base}/{name}")
-        }
-        _ => {
-            let dir = std::env::temp_dir().join(format!("socdesk-bench-{}", random_suffix()));
-            format!("sqlite://{}/socdesk.db?mode=rwc", dir.display())
-        }
-    }
-}
 
 async fn seed(db: &sea_orm::DatabaseConnection, n: usize) -> Duration {
     let started = Instant::now();
@@ -200,36 +176,10 @@ fn ms(d: Duration) -> String {
 
 #[tokio::main]
 async fn main() {
-    let backend = std::env::var("BENCH_DB").unwrap_or_else(|_| "sqlite".into());
-    let n: usize = std::env::var("BENCH_TICKETS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
-    let url = database_url(&backend).await;
-    let settings = Settings {
-        database_url: url.clone(),
-        db_max_connections: 0,
-        bind: "127.0.0.1:0".parse().expect("address"),
-        admin_password: Some(Secret::new(ADMIN_PASSWORD)),
-        jwt_secret: Some(Secret::new("bench-secret-bench-secret-bench-secret")),
-        access_token_ttl: Span::hours(2),
-        refresh_token_ttl: Span::days(1),
-        login_max_failures: 5,
-        login_window: Span::seconds(60),
-        web_dir: std::env::temp_dir(),
-        max_json_bytes: 1024 * 1024,
-        trust_proxy: false,
-        log_json: false,
-        max_attachment_bytes: 1024 * 1024,
-        ingest_max_records: 10_000,
-        ingest_max_bytes: 8 * 1024 * 1024,
-        evidence_cap: 1_000,
-        // Tests run batch rules on demand; the background loop only idles.
-        scheduler_tick: chrono::Duration::hours(1),
-        timezone: chrono_tz::Tz::UTC,
-    };
-    let app = Application::build(settings).await.expect("server builds");
-    let db = app.db().clone();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let backend = support::backend();
+    let n = support::env_number("BENCH_TICKETS", 1_000_000);
+    let runs = support::env_number("BENCH_RUNS", 50);
+    let (db, address) = support::start(&backend).await;
     println!("seeding {n} tickets into {backend}…");
     let seeded = seed(&db, n).await;
     println!("seeded {n} tickets and {n} history rows in {:.1} s", seeded.as_secs_f64());

@@ -1,0 +1,75 @@
+//! What every benchmark needs: a fresh database on the chosen backend and a running server.
+
+use chrono::Duration as Span;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use socdesk_api::{
+    settings::{Secret, Settings},
+    startup::Application,
+};
+
+pub const ADMIN_PASSWORD: &str = "bench-admin-password";
+
+fn random_suffix() -> String {
+    let mut bytes = [0u8; 6];
+    rand::fill(&mut bytes[..]);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `BENCH_DB`: `sqlite` (default) or `postgres`.
+pub fn backend() -> String {
+    std::env::var("BENCH_DB").unwrap_or_else(|_| "sqlite".into())
+}
+
+/// A number from the environment, or the default.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// A fresh, empty database (PostgreSQL: `socdesk_bench_*`, drop them afterwards).
+pub async fn database_url(backend: &str) -> String {
+    match backend {
+        "postgres" => {
+            let base = std::env::var("SOCDESK_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+            let name = format!("socdesk_bench_{}", random_suffix());
+            let admin = Database::connect(format!("{base}/postgres")).await.expect("PostgreSQL reachable");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            format!("{base}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(format!("socdesk-bench-{}", random_suffix()));
+            format!("sqlite://{}/socdesk.db?mode=rwc", dir.display())
+        }
+    }
+}
+
+/// Starts the real server on a fresh database; returns its database and base URL.
+pub async fn start(backend: &str) -> (DatabaseConnection, String) {
+    let settings = Settings {
+        database_url: database_url(backend).await,
+        db_max_connections: 0,
+        bind: "127.0.0.1:0".parse().expect("address"),
+        admin_password: Some(Secret::new(ADMIN_PASSWORD)),
+        jwt_secret: Some(Secret::new("bench-secret-bench-secret-bench-secret")),
+        access_token_ttl: Span::hours(2),
+        refresh_token_ttl: Span::days(1),
+        login_max_failures: 5,
+        login_window: Span::seconds(60),
+        web_dir: std::env::temp_dir(),
+        max_json_bytes: 1024 * 1024,
+        trust_proxy: false,
+        log_json: false,
+        max_attachment_bytes: 1024 * 1024,
+        ingest_max_records: 10_000,
+        ingest_max_bytes: 8 * 1024 * 1024,
+        evidence_cap: 1_000,
+        // Benchmarks run nothing on a schedule; the background loop only idles.
+        scheduler_tick: Span::hours(1),
+        timezone: chrono_tz::Tz::UTC,
+    };
+    let app = Application::build(settings).await.expect("server builds");
+    let db = app.db().clone();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    (db, address)
+}
