@@ -188,7 +188,6 @@ fn lines_of(content_type: &str, body: &[u8]) -> ApiResult<Vec<Line>> {
     responses(
         (status = 200, description = "What became of every line", body = IngestResult),
         (status = 404, description = "No such table", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A concurrent request stored some of the same `_id`s; resend", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "More than `SOCDESK_INGEST_MAX_BYTES`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "More than `SOCDESK_INGEST_MAX_RECORDS` records, or not an array", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor NDJSON", body = Problem, content_type = "application/problem+json"),

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QueryTrait, TransactionTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use serde_json::Value;
@@ -17,7 +17,7 @@ use socdesk_types::{
 };
 
 use crate::{
-    DomainError, DomainResult,
+    DomainResult,
     entities::{log_record, log_table, rule},
     logs::{
         catalog::{schema_fields, table_by_name},
@@ -91,9 +91,8 @@ pub async fn ingest(
 
     let txn = db.begin().await?;
     let checked = batch.len();
-    let fresh = drop_stored(&txn, table.id, batch).await?;
+    let fresh = store(&txn, table.id, batch, now).await?;
     result.duplicates += (checked - fresh.len()) as u64;
-    store(&txn, table.id, &fresh, now).await?;
     result.stored = fresh.len() as u64;
     if !fresh.is_empty() {
         log_table::Entity::update_many()
@@ -110,36 +109,18 @@ pub async fn ingest(
     Ok(result)
 }
 
-/// The records whose `_id` is not stored yet.
-async fn drop_stored(
-    txn: &impl sea_orm::ConnectionTrait,
-    table_id: i64,
-    batch: Vec<Checked>,
-) -> DomainResult<Vec<Checked>> {
-    let ids: Vec<&str> = batch.iter().filter_map(|c| c.record_id.as_deref()).collect();
-    let mut stored: HashSet<String> = HashSet::new();
-    for chunk in ids.chunks(CHUNK) {
-        let rows: Vec<Option<String>> = log_record::Entity::find()
-            .select_only()
-            .column(log_record::Column::RecordId)
-            .filter(log_record::Column::TableId.eq(table_id))
-            .filter(log_record::Column::RecordId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        stored.extend(rows.into_iter().flatten());
-    }
-    Ok(batch.into_iter().filter(|c| c.record_id.as_ref().is_none_or(|id| !stored.contains(id))).collect())
-}
-
+/// Inserts the batch and returns the records that were new. A record whose `_id` is stored
+/// already (by an earlier batch or a concurrent one) is skipped by the unique index; `RETURNING`
+/// names the `_id`s that went in, so no separate lookup is needed (on PostgreSQL such an
+/// `IN (...)` lookup over a large table cost more than the insert itself).
 async fn store(
     txn: &impl sea_orm::ConnectionTrait,
     table_id: i64,
-    fresh: &[Checked],
+    batch: Vec<Checked>,
     now: chrono::DateTime<Utc>,
-) -> DomainResult<()> {
-    let mut inserted = 0u64;
-    for chunk in fresh.chunks(CHUNK) {
+) -> DomainResult<Vec<Checked>> {
+    let mut inserted: HashSet<String> = HashSet::new();
+    for chunk in batch.chunks(CHUNK) {
         let rows = chunk.iter().map(|c| log_record::ActiveModel {
             table_id: Set(table_id),
             record_id: Set(c.record_id.clone()),
@@ -150,24 +131,21 @@ async fn store(
             received_at: Set(now),
             ..Default::default()
         });
-        // A concurrent request may have stored one of these ids since we looked.
-        inserted += log_record::Entity::insert_many(rows)
+        let mut insert = log_record::Entity::insert_many(rows)
             .on_conflict(
                 OnConflict::columns([log_record::Column::TableId, log_record::Column::RecordId])
                     .do_nothing()
                     .to_owned(),
             )
-            .exec_without_returning(txn)
-            .await?;
+            .into_query();
+        insert.returning_col(log_record::Column::RecordId);
+        for row in txn.query_all(&insert).await? {
+            if let Some(id) = row.try_get_by_index::<Option<String>>(0)? {
+                inserted.insert(id);
+            }
+        }
     }
-    if inserted != fresh.len() as u64 {
-        return Err(DomainError::Conflict(
-            "another request stored some of these records at the same time; send the batch again \
-             (records already stored are skipped)"
-                .into(),
-        ));
-    }
-    Ok(())
+    Ok(batch.into_iter().filter(|c| c.record_id.as_ref().is_none_or(|id| inserted.contains(id))).collect())
 }
 
 async fn run_stream_rules(
