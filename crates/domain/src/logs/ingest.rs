@@ -116,18 +116,19 @@ pub async fn ingest(
 async fn store(
     txn: &impl sea_orm::ConnectionTrait,
     table_id: i64,
-    batch: Vec<Checked>,
+    mut batch: Vec<Checked>,
     now: chrono::DateTime<Utc>,
 ) -> DomainResult<Vec<Checked>> {
     let mut inserted: HashSet<String> = HashSet::new();
-    for chunk in batch.chunks(CHUNK) {
-        let rows = chunk.iter().map(|c| log_record::ActiveModel {
+    for chunk in batch.chunks_mut(CHUNK) {
+        // The stored columns are moved out: rules only read `view` (which holds the fields too).
+        let rows = chunk.iter_mut().map(|c| log_record::ActiveModel {
             table_id: Set(table_id),
             record_id: Set(c.record_id.clone()),
             time: Set(c.time),
             emp_key: Set(c.emp_key.clone()),
-            fields: Set(Value::Object(c.fields.clone())),
-            search_text: Set(c.text.clone()),
+            fields: Set(Value::Object(std::mem::take(&mut c.fields))),
+            search_text: Set(std::mem::take(&mut c.text)),
             received_at: Set(now),
             ..Default::default()
         });
@@ -165,31 +166,31 @@ async fn run_stream_rules(
         .await?;
     let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
     let mut suppressions = suppressions::active(txn, &ids, now).await?;
+    let mut rules = Vec::with_capacity(models.len());
     for model in models {
         let id = model.id;
-        let rule = match Loaded::from_model(model) {
-            Ok(rule) => rule,
-            Err(e) => {
-                engine::failed(txn, id, &e.to_string(), now).await?;
-                continue;
-            }
-        };
+        match Loaded::from_model(model) {
+            Ok(rule) => rules.push(rule),
+            Err(e) => engine::failed(txn, id, &e.to_string(), now).await?,
+        }
+    }
+    let mut items = Vec::new();
+    for rule in &rules {
         let Some(condition) = &rule.condition else { continue };
-        let active = suppressions.remove(&id).unwrap_or_default();
+        let active = suppressions.remove(&rule.model.id).unwrap_or_default();
         let mut matches = Matches::default();
         for record in fresh.iter().filter(|r| condition.matches(&r.view)) {
             let evidence = Evidence { log_record_id: None, time: record.time, view: record.view.clone() };
-            matches.push_record(&rule, &active, evidence);
-        }
-        if matches.matched == 0 {
-            continue;
+            matches.push_record(rule, &active, evidence);
         }
         result.matched += matches.matched as u64;
         result.suppressed += matches.suppressed.values().sum::<i64>() as u64;
-        if let Ok(outcome) = engine::file(txn, &rule, matches, options.evidence_cap, now).await? {
-            result.created_ticket_ids.extend(outcome.created);
-            result.updated_ticket_ids.extend(outcome.updated);
-        }
+        items.push((rule, matches));
+    }
+    let filed = engine::file_all(txn, items, options.evidence_cap, now).await?;
+    for outcome in filed.into_iter().flatten() {
+        result.created_ticket_ids.extend(outcome.created);
+        result.updated_ticket_ids.extend(outcome.updated);
     }
     result.updated_ticket_ids.sort_unstable();
     result.updated_ticket_ids.dedup();

@@ -5,7 +5,7 @@
 //! any element does. CIDR tests accept IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) as the
 //! IPv4 address they carry.
 
-use std::net::IpAddr;
+use std::{borrow::Cow, net::IpAddr};
 
 use ipnet::IpNet;
 use regex::{Regex, RegexBuilder};
@@ -182,18 +182,21 @@ pub fn fields_used(condition: &Condition) -> Vec<String> {
 }
 
 /// The scalar values of a field: the value itself, or an array's non-null elements.
-fn values<'a>(record: &'a Map<String, Value>, field: &str) -> Vec<&'a Value> {
-    match record.get(field) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.iter().filter(|v| !v.is_null()).collect(),
-        Some(v) => vec![v],
-    }
+/// The non-null values of `field`: an array's items, or the one value. Allocates nothing, as
+/// it runs for every rule on every ingested record.
+fn values<'a>(record: &'a Map<String, Value>, field: &str) -> impl Iterator<Item = &'a Value> {
+    let items: &[Value] = match record.get(field) {
+        None => &[],
+        Some(Value::Array(items)) => items,
+        Some(v) => std::slice::from_ref(v),
+    };
+    items.iter().filter(|v| !v.is_null())
 }
 
-fn text(value: &Value) -> String {
+fn text(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
@@ -220,9 +223,9 @@ fn any_text(
     ignore_case: bool,
     test: impl Fn(&str) -> bool,
 ) -> bool {
-    values(record, field).into_iter().any(|v| {
+    values(record, field).any(|v| {
         let t = text(v);
-        if ignore_case { test(&t.to_lowercase()) } else { test(&t) }
+        if ignore_case { test(&t.to_lowercase()) } else { test(t.as_ref()) }
     })
 }
 
@@ -237,10 +240,8 @@ impl Node {
                 any_text(r, field, *ignore_case, |t| t.contains(value.as_str()))
             }
             Node::Regex { field, regex } => any_text(r, field, false, |t| regex.is_match(t)),
-            Node::Cidr { field, net } => {
-                values(r, field).into_iter().any(|v| ip(v).is_some_and(|a| net.contains(&a)))
-            }
-            Node::Number { field, cmp, value } => values(r, field).into_iter().any(|v| {
+            Node::Cidr { field, net } => values(r, field).any(|v| ip(v).is_some_and(|a| net.contains(&a))),
+            Node::Number { field, cmp, value } => values(r, field).any(|v| {
                 number(v).is_some_and(|n| match cmp {
                     Cmp::Gt => n > *value,
                     Cmp::Gte => n >= *value,
@@ -248,7 +249,7 @@ impl Node {
                     Cmp::Lte => n <= *value,
                 })
             }),
-            Node::Exists { field } => !values(r, field).is_empty(),
+            Node::Exists { field } => values(r, field).next().is_some(),
         }
     }
 }

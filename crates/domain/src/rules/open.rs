@@ -5,7 +5,7 @@
 //! Works on whole batches: one lookup of open tickets, one UPDATE for every ticket touched, one
 //! INSERT for the evidence and one upsert for the hourly timeline.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sea_orm::{
@@ -92,24 +92,33 @@ impl Target {
     }
 }
 
-/// The latest open ticket of `rule` for each key.
+/// The latest open ticket of each (rule, key) asked for, in one lookup per chunk of keys.
 async fn open_tickets(
     db: &impl ConnectionTrait,
-    rule_id: i64,
-    keys: &[&String],
-) -> DomainResult<HashMap<String, ticket::Model>> {
-    let mut found: HashMap<String, ticket::Model> = HashMap::new();
+    wanted: &HashSet<(i64, &String)>,
+) -> DomainResult<HashMap<(i64, String), ticket::Model>> {
+    let mut found: HashMap<(i64, String), ticket::Model> = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(found);
+    }
+    let rule_ids: BTreeSet<i64> = wanted.iter().map(|(r, _)| *r).collect();
+    let keys: Vec<&String> = wanted.iter().map(|(_, k)| *k).collect::<BTreeSet<_>>().into_iter().collect();
     for chunk in keys.chunks(CHUNK) {
         let rows = ticket::Entity::find()
-            .filter(ticket::Column::RuleId.eq(rule_id))
+            .filter(ticket::Column::RuleId.is_in(rule_ids.iter().copied()))
             .filter(ticket::Column::DedupKey.is_in(chunk.iter().map(|k| k.as_str())))
             .filter(ticket::Column::Status.ne(TicketStatus::Closed.as_str()))
             .all(db)
             .await?;
         for t in rows {
-            let Some(key) = t.dedup_key.clone() else { continue };
-            if found.get(&key).is_none_or(|old| old.id < t.id) {
-                found.insert(key, t);
+            let (Some(rule_id), Some(key)) = (t.rule_id, t.dedup_key.clone()) else { continue };
+            // Keys are shared between rules' lookups; keep only the pairs asked for.
+            if !wanted.contains(&(rule_id, &key)) {
+                continue;
+            }
+            let slot = (rule_id, key);
+            if found.get(&slot).is_none_or(|old| old.id < t.id) {
+                found.insert(slot, t);
             }
         }
     }
@@ -137,7 +146,7 @@ async fn attached_records(db: &impl ConnectionTrait, ticket_ids: &[i64]) -> Doma
 fn plan(
     rule: &Loaded,
     groups: BTreeMap<Option<String>, Vec<Occurrence>>,
-    mut open: HashMap<String, ticket::Model>,
+    open: &mut HashMap<(i64, String), ticket::Model>,
     cap: i64,
     attached: &BTreeSet<i64>,
 ) -> Vec<Target> {
@@ -146,7 +155,7 @@ fn plan(
     for (key, mut occurrences) in groups {
         occurrences.sort_by_key(|o| o.time);
         let mut current: Option<usize> = None;
-        if let Some(existing) = key.as_ref().and_then(|k| open.remove(k)) {
+        if let Some(existing) = key.as_ref().and_then(|k| open.remove(&(rule.model.id, k.clone()))) {
             let first_seen = existing.first_seen_at.unwrap_or(existing.created_at);
             let last_seen = existing.last_seen_at.unwrap_or(first_seen);
             targets.push(Target {
@@ -294,66 +303,86 @@ pub(crate) async fn apply(
     cap: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<Outcome> {
-    let keys: Vec<&String> = groups.keys().flatten().collect();
-    let open = if keys.is_empty() { HashMap::new() } else { open_tickets(db, rule.model.id, &keys).await? };
-    let needs_attached =
-        groups.values().flatten().flat_map(|o| &o.records).any(|r| r.log_record_id.is_some());
+    let mut outcomes = apply_many(db, vec![(rule, groups)], cap, now).await?;
+    Ok(outcomes.pop().unwrap_or_default())
+}
+
+/// Files the groups of several rules at once: the statements that look up, update and append
+/// are shared by all of them, so a batch costs the same few round trips whatever the number of
+/// rules that matched. Outcomes come back in the order of `items`.
+pub(crate) async fn apply_many(
+    db: &impl ConnectionTrait,
+    items: Vec<(&Loaded, BTreeMap<Option<String>, Vec<Occurrence>>)>,
+    cap: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<Vec<Outcome>> {
+    let wanted: HashSet<(i64, &String)> =
+        items.iter().flat_map(|(rule, groups)| groups.keys().flatten().map(|k| (rule.model.id, k))).collect();
+    let mut open = open_tickets(db, &wanted).await?;
+    let needs_attached = items
+        .iter()
+        .flat_map(|(_, groups)| groups.values().flatten().flat_map(|o| &o.records))
+        .any(|r| r.log_record_id.is_some());
     let attached = if needs_attached {
         attached_records(db, &open.values().map(|t| t.id).collect::<Vec<_>>()).await?
     } else {
         BTreeSet::new()
     };
-    let targets = plan(rule, groups, open, cap, &attached);
+    drop(wanted);
+    let planned: Vec<(&Loaded, Vec<Target>)> = items
+        .into_iter()
+        .map(|(rule, groups)| (rule, plan(rule, groups, &mut open, cap, &attached)))
+        .collect();
 
-    let mut outcome = Outcome::default();
-    let mut ids = Vec::with_capacity(targets.len());
+    let mut outcomes = Vec::with_capacity(planned.len());
+    let mut ids = Vec::new();
     let mut updates = Vec::new();
-    for t in &targets {
-        match &t.existing {
-            Some(existing) => {
-                ids.push(existing.id);
-                updates.push((existing.id, t));
-                outcome.updated.push(existing.id);
-            }
-            None => {
-                let id = open_ticket(db, rule, t, now).await?;
-                ids.push(id);
-                outcome.created.push(id);
+    for (rule, targets) in &planned {
+        let mut outcome = Outcome::default();
+        for t in targets {
+            match &t.existing {
+                Some(existing) => {
+                    ids.push(existing.id);
+                    updates.push((existing.id, t));
+                    outcome.updated.push(existing.id);
+                }
+                None => {
+                    let id = open_ticket(db, rule, t, now).await?;
+                    ids.push(id);
+                    outcome.created.push(id);
+                }
             }
         }
+        outcomes.push(outcome);
     }
     for chunk in updates.chunks(CHUNK) {
         add_to_open(db, chunk).await?;
     }
+    drop(updates);
 
-    let evidence: Vec<ticket_evidence::ActiveModel> = targets
-        .iter()
-        .zip(&ids)
-        .flat_map(|(t, id)| {
-            t.evidence.iter().map(move |e| ticket_evidence::ActiveModel {
-                ticket_id: Set(*id),
-                at: Set(e.time),
-                record: Set(Value::Object(e.view.clone())),
-                log_record_id: Set(e.log_record_id),
-                ..Default::default()
-            })
-        })
-        .collect();
-    for chunk in evidence.chunks(CHUNK) {
-        ticket_evidence::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    // The targets are consumed here: their records move into the evidence rows uncopied.
+    let mut evidence: Vec<ticket_evidence::ActiveModel> = Vec::new();
+    let mut buckets: Vec<ticket_occurrence::ActiveModel> = Vec::new();
+    for (t, id) in planned.into_iter().flat_map(|(_, targets)| targets).zip(ids) {
+        evidence.extend(t.evidence.into_iter().map(|e| ticket_evidence::ActiveModel {
+            ticket_id: Set(id),
+            at: Set(e.time),
+            record: Set(Value::Object(e.view)),
+            log_record_id: Set(e.log_record_id),
+            ..Default::default()
+        }));
+        buckets.extend(t.buckets.into_iter().map(|(at, n)| ticket_occurrence::ActiveModel {
+            ticket_id: Set(id),
+            bucket: Set(at),
+            count: Set(n),
+        }));
+    }
+    let mut evidence = evidence.into_iter().peekable();
+    while evidence.peek().is_some() {
+        let chunk: Vec<_> = evidence.by_ref().take(CHUNK).collect();
+        ticket_evidence::Entity::insert_many(chunk).exec_without_returning(db).await?;
     }
 
-    let buckets: Vec<ticket_occurrence::ActiveModel> = targets
-        .iter()
-        .zip(&ids)
-        .flat_map(|(t, id)| {
-            t.buckets.iter().map(move |(at, n)| ticket_occurrence::ActiveModel {
-                ticket_id: Set(*id),
-                bucket: Set(*at),
-                count: Set(*n),
-            })
-        })
-        .collect();
     for chunk in buckets.chunks(CHUNK) {
         ticket_occurrence::Entity::insert_many(chunk.to_vec())
             .on_conflict(
@@ -368,5 +397,5 @@ pub(crate) async fn apply(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(outcome)
+    Ok(outcomes)
 }
