@@ -14,7 +14,8 @@ pub struct Actor {
     pub permissions: BTreeSet<Permission>,
     /// Sites granted explicitly (admins see every site whatever this holds).
     pub site_ids: BTreeSet<i64>,
-    pub employee_id: Option<i64>,
+    /// The employee this account belongs to (reviews need one).
+    pub employee_id: Option<String>,
     pub method: AuthMethod,
     /// The session the access token belongs to (none for API keys).
     pub session_id: Option<i64>,

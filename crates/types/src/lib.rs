@@ -9,6 +9,8 @@ pub mod auth;
 pub mod catalog;
 pub mod logs;
 pub mod page;
+mod patch;
+pub mod people;
 pub mod permission;
 pub mod problem;
 pub mod rules;
