@@ -9,6 +9,7 @@ pub mod error;
 pub mod logs;
 pub mod markdown;
 pub mod pagination;
+pub mod people;
 pub mod rules;
 pub mod secrets;
 pub mod services;
