@@ -8,6 +8,7 @@
 
 pub mod departments;
 pub mod employees;
+pub mod import;
 pub mod reviewer;
 
 use std::collections::{BTreeMap, BTreeSet};
