@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod explanations;
 pub mod logs;
 pub mod page;
 mod patch;
