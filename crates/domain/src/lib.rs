@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod entities;
 pub mod error;
+pub mod explanations;
 pub mod logs;
 pub mod markdown;
 pub mod pagination;
