@@ -5,3 +5,4 @@
 //! outcome and the mail it calls for in one transaction.
 
 pub mod window;
+pub mod workflow;
