@@ -9,6 +9,7 @@ mod m0002_tickets;
 mod m0003_ticket_search;
 mod m0004_ticket_triage_index;
 mod m0005_detection;
+mod m0006_people;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_ticket_search::Migration),
             Box::new(m0004_ticket_triage_index::Migration),
             Box::new(m0005_detection::Migration),
+            Box::new(m0006_people::Migration),
         ]
     }
 }

@@ -44,7 +44,7 @@ impl ApiError {
     fn slug_and_title(&self) -> (&'static str, &'static str) {
         match self {
             ApiError::Domain(e) => match e {
-                DomainError::NotFound(_) => ("not-found", "Not Found"),
+                DomainError::NotFound(_) | DomainError::NoneFound(_) => ("not-found", "Not Found"),
                 DomainError::Unauthenticated(_) => ("unauthenticated", "Unauthenticated"),
                 DomainError::Forbidden(_) => ("forbidden", "Forbidden"),
                 DomainError::Conflict(_) => ("conflict", "Conflict"),
@@ -99,7 +99,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Domain(e) => match e {
-                DomainError::NotFound(_) => StatusCode::NOT_FOUND,
+                DomainError::NotFound(_) | DomainError::NoneFound(_) => StatusCode::NOT_FOUND,
                 DomainError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
                 DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
                 DomainError::Conflict(_) => StatusCode::CONFLICT,

@@ -34,6 +34,8 @@ use crate::error::PROBLEM_JSON;
         (name = "audit", description = "Audit log"),
         (name = "settings", description = "Global options"),
         (name = "tickets", description = "Tickets and their workflow"),
+        (name = "departments", description = "The department tree and its managers"),
+        (name = "employees", description = "Employees, their CSV import and the automatic primary reviewer"),
         (name = "operations", description = "Health probes"),
     )
 )]

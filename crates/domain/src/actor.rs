@@ -14,7 +14,8 @@ pub struct Actor {
     pub permissions: BTreeSet<Permission>,
     /// Sites granted explicitly (admins see every site whatever this holds).
     pub site_ids: BTreeSet<i64>,
-    pub employee_id: Option<i64>,
+    /// The employee this account belongs to (reviews need one).
+    pub employee_id: Option<String>,
     pub method: AuthMethod,
     /// The session the access token belongs to (none for API keys).
     pub session_id: Option<i64>,
@@ -39,6 +40,23 @@ impl Actor {
             Ok(())
         } else {
             Err(DomainError::Forbidden(format!("this action needs the {permission} permission")))
+        }
+    }
+
+    /// Refuses with 403 unless the account holds at least one of `permissions` (`ADMIN` holds
+    /// them all; an empty list asks for nothing).
+    pub fn require_any(&self, permissions: &[Permission]) -> DomainResult<()> {
+        match permissions {
+            [] => Ok(()),
+            [one] => self.require(*one),
+            _ if permissions.iter().any(|p| self.has(*p)) => Ok(()),
+            _ => {
+                let names: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
+                Err(DomainError::Forbidden(format!(
+                    "this action needs one of the {} permissions",
+                    names.join(", ")
+                )))
+            }
         }
     }
 
@@ -81,5 +99,17 @@ mod tests {
         assert!(a.can_see_site(1));
         assert!(!a.can_see_site(2));
         assert!(!actor(&[Permission::TicketView], &[]).can_see_site(1));
+    }
+
+    #[test]
+    fn any_of_several_permissions_is_enough() {
+        let wanted = [Permission::ExplanationView, Permission::TicketEdit];
+        assert!(actor(&[Permission::TicketEdit], &[]).require_any(&wanted).is_ok());
+        assert!(actor(&[Permission::Admin], &[]).require_any(&wanted).is_ok());
+        assert!(actor(&[], &[]).require_any(&[]).is_ok());
+        let refused = actor(&[Permission::TicketView], &[]).require_any(&wanted);
+        assert!(
+            matches!(refused, Err(DomainError::Forbidden(m)) if m.contains("EXPLANATION_VIEW, TICKET_EDIT"))
+        );
     }
 }

@@ -9,6 +9,9 @@ pub enum DomainError {
     /// The object does not exist, or the caller may not know that it does.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Nothing to answer, with a reason for the person asking (no reviewer can be assigned...).
+    #[error("{0}")]
+    NoneFound(String),
     /// Credentials or tokens were missing, wrong or expired.
     #[error("{0}")]
     Unauthenticated(String),

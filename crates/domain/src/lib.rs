@@ -6,9 +6,11 @@
 pub mod actor;
 pub mod entities;
 pub mod error;
+pub mod explanations;
 pub mod logs;
 pub mod markdown;
 pub mod pagination;
+pub mod people;
 pub mod rules;
 pub mod secrets;
 pub mod services;

@@ -3,6 +3,7 @@
 //! A cursor is the sort key and id of the last row of a page, base64url-encoded JSON. The next
 //! page is "rows after that key", so a page deep in a large list costs as much as the first and
 //! rows inserted meanwhile never shift the pages (no skipped or repeated rows, unlike OFFSET).
+//! The id is the table's integer id, or its text id where the key is text (employees).
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -43,9 +44,13 @@ impl PageRequest {
         Ok(PageRequest { after, limit })
     }
 
-    /// The sort key and id the page starts after (none: the first page).
+    /// The sort key and integer id the page starts after (none: the first page, or a cursor
+    /// of a list with text ids).
     pub fn after(&self) -> Option<(&SortKey, i64)> {
-        self.after.as_ref().map(|c| (&c.k, c.id))
+        self.after.as_ref().and_then(|c| match c.id {
+            CursorId::Int(id) => Some((&c.k, id)),
+            CursorId::Text(_) => None,
+        })
     }
 
     /// The page size.
@@ -55,7 +60,7 @@ impl PageRequest {
 
     /// The cursor of a page that starts after the row with this sort key and id.
     pub fn cursor_after(key: SortKey, id: i64) -> String {
-        Cursor { k: key, id }.encode()
+        Cursor { k: key, id: CursorId::Int(id) }.encode()
     }
 
     /// The first page with the default size.
@@ -82,10 +87,50 @@ impl From<SortKey> for Value {
     }
 }
 
+/// The unique tie-breaker of a cursor: an integer id, or a text id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CursorId {
+    Int(i64),
+    Text(String),
+}
+
+/// A row id that can break ties in a cursor (`i64` ids, `String` ids).
+pub trait RowId: Into<Value> + Sized {
+    /// The cursor's id, when it is of this kind.
+    fn from_cursor(id: &CursorId) -> Option<Self>;
+    /// This id in a cursor.
+    fn into_cursor(self) -> CursorId;
+}
+
+impl RowId for i64 {
+    fn from_cursor(id: &CursorId) -> Option<Self> {
+        match id {
+            CursorId::Int(v) => Some(*v),
+            CursorId::Text(_) => None,
+        }
+    }
+    fn into_cursor(self) -> CursorId {
+        CursorId::Int(self)
+    }
+}
+
+impl RowId for String {
+    fn from_cursor(id: &CursorId) -> Option<Self> {
+        match id {
+            CursorId::Text(v) => Some(v.clone()),
+            CursorId::Int(_) => None,
+        }
+    }
+    fn into_cursor(self) -> CursorId {
+        CursorId::Text(self)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Cursor {
     k: SortKey,
-    id: i64,
+    id: CursorId,
 }
 
 impl Cursor {
@@ -117,33 +162,39 @@ pub struct ModelPage<M> {
 }
 
 /// Fetches one page of `select` in `ordering`, and the total number of rows `select` matches.
-/// `key` gives a row's sort key (the value of `ordering.sort`).
-pub async fn fetch_page<E, C>(
+/// `key` gives a row's sort key (the value of `ordering.sort`) and its id. Fails with
+/// `Validation` naming `cursor` when the cursor came from a list with the other kind of id.
+pub async fn fetch_page<E, C, I>(
     db: &C,
     select: Select<E>,
     ordering: Ordering<E::Column>,
     page: &PageRequest,
-    key: impl Fn(&E::Model) -> (SortKey, i64),
+    key: impl Fn(&E::Model) -> (SortKey, I),
 ) -> DomainResult<ModelPage<E::Model>>
 where
     E: EntityTrait,
     E::Model: Sync,
     C: ConnectionTrait,
+    I: RowId,
 {
     let total = select.clone().count(db).await?;
     let order = if ordering.descending { Order::Desc } else { Order::Asc };
     let mut query = select;
     if let Some(after) = &page.after {
         let value: Value = after.k.clone().into();
+        let after_id: Value = I::from_cursor(&after.id)
+            .ok_or_else(|| DomainError::invalid("cursor", "is not a cursor this list returned"))?
+            .into();
         let beyond = |col: E::Column, v: Value| if ordering.descending { col.lt(v) } else { col.gt(v) };
-        query =
-            if ordering.sort_is_id {
-                query.filter(beyond(ordering.id, after.id.into()))
-            } else {
-                query.filter(Condition::any().add(beyond(ordering.sort, value.clone())).add(
-                    Condition::all().add(ordering.sort.eq(value)).add(beyond(ordering.id, after.id.into())),
-                ))
-            };
+        query = if ordering.sort_is_id {
+            query.filter(beyond(ordering.id, after_id))
+        } else {
+            query.filter(
+                Condition::any()
+                    .add(beyond(ordering.sort, value.clone()))
+                    .add(Condition::all().add(ordering.sort.eq(value)).add(beyond(ordering.id, after_id))),
+            )
+        };
     }
     if !ordering.sort_is_id {
         query = query.order_by(ordering.sort, order.clone());
@@ -153,7 +204,7 @@ where
         items.truncate(page.limit as usize);
         items.last().map(|m| {
             let (k, id) = key(m);
-            Cursor { k, id }.encode()
+            Cursor { k, id: id.into_cursor() }.encode()
         })
     } else {
         None
@@ -168,11 +219,23 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
         for k in [SortKey::Int(7), SortKey::Text("b".into()), SortKey::Time(Utc::now())] {
-            let c = Cursor { k, id: 3 };
+            let c = Cursor { k, id: CursorId::Int(3) };
             assert_eq!(Cursor::decode(&c.encode()), Some(c));
         }
+        let text = Cursor { k: SortKey::Text("Kim".into()), id: CursorId::Text("E0042".into()) };
+        assert_eq!(Cursor::decode(&text.encode()), Some(text));
         assert!(PageRequest::parse(Some("!!"), None).is_err());
         assert!(PageRequest::parse(Some("eyJ4IjoxfQ"), None).is_err());
+    }
+
+    #[test]
+    fn cursors_keep_the_kind_of_their_id() {
+        assert_eq!(i64::from_cursor(&CursorId::Int(3)), Some(3));
+        assert_eq!(i64::from_cursor(&CursorId::Text("3".into())), None);
+        assert_eq!(String::from_cursor(&CursorId::Text("E1".into())), Some("E1".into()));
+        assert_eq!(String::from_cursor(&CursorId::Int(1)), None);
+        let page = PageRequest::parse(Some(&PageRequest::cursor_after(SortKey::Int(1), 9)), None).ok();
+        assert_eq!(page.as_ref().and_then(|p| p.after()).map(|(_, id)| id), Some(9));
     }
 
     #[test]

@@ -18,7 +18,8 @@ pub struct Account {
     pub permissions: Vec<Permission>,
     /// Sites whose tickets the account may see; empty means none (unless `ADMIN`).
     pub site_ids: Vec<i64>,
-    pub employee_id: Option<i64>,
+    /// The employee this account belongs to (reviews of explanations need one).
+    pub employee_id: Option<String>,
     pub enabled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -48,15 +49,16 @@ pub struct NewAccount {
     pub permissions: Vec<Permission>,
     #[serde(default)]
     pub site_ids: Vec<i64>,
+    /// An existing employee not linked to another account.
     #[serde(default)]
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<String>,
     /// Defaults to `true`.
     #[serde(default)]
     pub enabled: Option<bool>,
 }
 
 /// Body of `PATCH /api/accounts/{id}`: only the fields present change. An empty string clears
-/// `email`, `phone` and `messenger_id`.
+/// `email`, `phone` and `messenger_id`; `null` clears `employee_id`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -77,6 +79,10 @@ pub struct AccountPatch {
     pub permissions: Option<Vec<Permission>>,
     #[serde(default)]
     pub site_ids: Option<Vec<i64>>,
+    /// An existing employee not linked to another account.
+    #[serde(default, deserialize_with = "crate::patch::present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub employee_id: Option<Option<String>>,
     #[serde(default)]
     pub enabled: Option<bool>,
 }

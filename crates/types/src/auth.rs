@@ -60,6 +60,6 @@ pub struct Me {
     /// Sites whose tickets this account may see (all sites for `ADMIN`).
     pub sites: Vec<SiteRef>,
     /// The employee this account belongs to, if any (reviews need one).
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<String>,
     pub auth_method: AuthMethod,
 }

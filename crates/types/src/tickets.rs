@@ -235,14 +235,6 @@ pub struct HistoryEntry {
     pub comment: Option<String>,
 }
 
-/// Reads a present JSON value (including `null`) as `Some(..)`, so PATCH bodies can tell
-/// "leave as is" (field absent) from "clear" (`null`).
-fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// Body of `PATCH /api/tickets/{id}` (send `If-Match: <version>`): only the fields present
 /// change; `null` clears `category_id`, `attack`, `incident` and `risk_score`. Tickets opened by
 /// a rule refuse changes to `title`, `body`, `body_format` and `fields`.
@@ -265,16 +257,16 @@ pub struct TicketPatch {
     pub priority: Option<Priority>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<i64>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::patch::present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub category_id: Option<Option<i64>>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::patch::present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Attack>))]
     pub attack: Option<Option<Attack>>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::patch::present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Incident>))]
     pub incident: Option<Option<Incident>>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::patch::present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 0, maximum = 100))]
     pub risk_score: Option<Option<i32>>,
     /// Setting assignees on a `new` ticket makes it `assigned`.

@@ -13,14 +13,15 @@ use crate::{auth::client_ip, error::ApiError, startup::AppState};
 
 /// What a route requires of the caller.
 pub trait Policy {
-    /// The permission needed, or `None` for any signed-in account.
-    const PERMISSION: Option<Permission>;
+    /// The permissions of which the caller needs at least one (`ADMIN` holds them all); empty
+    /// for any signed-in account.
+    const ANY_OF: &'static [Permission];
 }
 
 /// Any signed-in account.
 pub struct AnyAccount;
 impl Policy for AnyAccount {
-    const PERMISSION: Option<Permission> = None;
+    const ANY_OF: &'static [Permission] = &[];
 }
 
 macro_rules! permission_policy {
@@ -28,11 +29,19 @@ macro_rules! permission_policy {
         #[doc = concat!("Needs the `", stringify!($name), "` permission (or `ADMIN`).")]
         pub struct $name;
         impl Policy for $name {
-            const PERMISSION: Option<Permission> = Some(Permission::$name);
+            const ANY_OF: &'static [Permission] = &[Permission::$name];
         }
     )*};
 }
 permission_policy!(Admin, TicketView, TicketEdit, ExplanationView, ExplanationAudit);
+
+/// Reading employees and departments: explanation viewers and auditors, and analysts who pick
+/// violators (`EXPLANATION_VIEW`, `EXPLANATION_AUDIT` or `TICKET_EDIT`, or `ADMIN`).
+pub struct PeopleRead;
+impl Policy for PeopleRead {
+    const ANY_OF: &'static [Permission] =
+        &[Permission::ExplanationView, Permission::ExplanationAudit, Permission::TicketEdit];
+}
 
 /// The authenticated caller, checked against the route's policy `P`.
 pub struct Auth<P: Policy = AnyAccount> {
@@ -85,9 +94,7 @@ impl<P: Policy + 'static> FromRequest for Auth<P> {
             let state =
                 state.ok_or_else(|| ApiError::Domain(DomainError::Internal("app state missing".into())))?;
             let actor = authenticate(&state, bearer, ip).await?;
-            if let Some(p) = P::PERMISSION {
-                actor.require(p)?;
-            }
+            actor.require_any(P::ANY_OF)?;
             Ok(Auth { actor, _policy: PhantomData })
         })
     }

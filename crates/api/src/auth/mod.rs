@@ -7,7 +7,9 @@
 mod guard;
 pub mod jwt;
 
-pub use guard::{Admin, AnyAccount, Auth, ExplanationAudit, ExplanationView, Policy, TicketEdit, TicketView};
+pub use guard::{
+    Admin, AnyAccount, Auth, ExplanationAudit, ExplanationView, PeopleRead, Policy, TicketEdit, TicketView,
+};
 
 use actix_web::HttpRequest;
 

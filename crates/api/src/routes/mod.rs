@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod health;
 pub mod logs;
 pub mod me;
+pub mod people;
 pub mod preferences;
 pub mod rules;
 pub mod settings;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     settings::configure(cfg);
     logs::configure(cfg);
     rules::configure(cfg);
+    people::configure(cfg);
 }
 
 /// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.

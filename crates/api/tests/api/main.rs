@@ -11,5 +11,6 @@ mod conventions;
 mod crash;
 mod detection;
 mod helpers;
+mod people;
 mod preferences;
 mod tickets;

@@ -13,7 +13,8 @@ pub struct Model {
     pub messenger_id: Option<String>,
     pub password_hash: String,
     pub enabled: bool,
-    pub employee_id: Option<i64>,
+    /// The linked employee's id (`employees.id`), unique across accounts.
+    pub employee_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

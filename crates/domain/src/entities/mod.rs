@@ -6,6 +6,8 @@ pub mod account_site;
 pub mod api_key;
 pub mod attachment;
 pub mod audit_log;
+pub mod department;
+pub mod employee;
 pub mod log_record;
 pub mod log_schema;
 pub mod log_table;

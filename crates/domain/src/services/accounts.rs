@@ -17,7 +17,7 @@ use socdesk_types::{
 
 use crate::{
     Actor, DomainError, DomainResult,
-    entities::{account, account_permission, account_site, site},
+    entities::{account, account_permission, account_site, employee, site},
     error::Violations,
     pagination::{Ordering, PageRequest, SortKey, fetch_page},
     secrets,
@@ -189,6 +189,32 @@ async fn check_sites(db: &impl ConnectionTrait, ids: &[i64], v: &mut Violations)
     Ok(())
 }
 
+/// Refuses a linked employee that does not exist or belongs to another account, naming
+/// `employee_id`.
+async fn check_employee(
+    db: &impl ConnectionTrait,
+    employee_id: &str,
+    account_id: Option<i64>,
+    v: &mut Violations,
+) -> DomainResult<()> {
+    if employee::Entity::find_by_id(employee_id).one(db).await?.is_none() {
+        v.push("employee_id", format!("employee {employee_id} does not exist"));
+        return Ok(());
+    }
+    let linked = account::Entity::find()
+        .filter(account::Column::EmployeeId.eq(employee_id))
+        .one(db)
+        .await?
+        .filter(|a| Some(a.id) != account_id);
+    if let Some(other) = linked {
+        v.push(
+            "employee_id",
+            format!("employee {employee_id} is already linked to account '{}'", other.login),
+        );
+    }
+    Ok(())
+}
+
 async fn replace_grants(
     db: &impl ConnectionTrait,
     account_id: i64,
@@ -250,6 +276,9 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAccount) -> 
     let password = v.check(Password::parse("password", &new.password));
     let txn = db.begin().await?;
     check_sites(&txn, &new.site_ids, &mut v).await?;
+    if let Some(e) = &new.employee_id {
+        check_employee(&txn, e, None, &mut v).await?;
+    }
     v.finish()?;
     let (Some(login), Some(display_name), Some(email), Some(phone), Some(messenger_id), Some(password)) =
         (login, display_name, email, phone, messenger_id, password)
@@ -268,7 +297,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAccount) -> 
         messenger_id: Set(messenger_id),
         password_hash: Set(secrets::hash_password(password.expose())?),
         enabled: Set(new.enabled.unwrap_or(true)),
-        employee_id: Set(new.employee_id),
+        employee_id: Set(new.employee_id.clone()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -281,7 +310,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAccount) -> 
         actor.into(),
         "account.create",
         Some(("account", model.id)),
-        json!({"login": model.login, "permissions": new.permissions, "site_ids": new.site_ids}),
+        json!({"login": model.login, "permissions": new.permissions, "site_ids": new.site_ids,
+               "employee_id": new.employee_id}),
     )
     .await?;
     let account = get(&txn, model.id).await?;
@@ -363,6 +393,12 @@ pub async fn update(
     if let Some(sites) = &patch.site_ids {
         check_sites(&txn, sites, &mut v).await?;
     }
+    if let Some(employee) = &patch.employee_id {
+        if let Some(e) = employee {
+            check_employee(&txn, e, Some(id), &mut v).await?;
+        }
+        row.employee_id = Set(employee.clone());
+    }
     if id == actor.account_id {
         if patch.enabled == Some(false) {
             v.push("enabled", "you cannot disable your own account");
@@ -405,6 +441,9 @@ pub async fn update(
     }
     if let Some(s) = &patch.site_ids {
         changed.insert("site_ids".into(), json!(s));
+    }
+    if let Some(e) = &patch.employee_id {
+        changed.insert("employee_id".into(), json!(e));
     }
     audit::record(&txn, actor.into(), "account.update", Some(("account", id)), json!({ "changed": changed }))
         .await?;

@@ -32,13 +32,35 @@ pub async fn record(
     target: Option<(&str, i64)>,
     detail: serde_json::Value,
 ) -> DomainResult<()> {
+    let target = target.map(|(kind, id)| (kind, id.to_string()));
+    append(db, actor, action, target.as_ref().map(|(kind, id)| (*kind, id.as_str())), detail).await
+}
+
+/// Appends one entry about an object whose id is text (an employee).
+pub async fn record_keyed(
+    db: &impl ConnectionTrait,
+    actor: AuditActor<'_>,
+    action: &str,
+    target: (&str, &str),
+    detail: serde_json::Value,
+) -> DomainResult<()> {
+    append(db, actor, action, Some(target), detail).await
+}
+
+async fn append(
+    db: &impl ConnectionTrait,
+    actor: AuditActor<'_>,
+    action: &str,
+    target: Option<(&str, &str)>,
+    detail: serde_json::Value,
+) -> DomainResult<()> {
     let entry = audit_log::ActiveModel {
         at: Set(Utc::now()),
         actor_id: Set(actor.id),
         actor: Set(actor.name.chars().take(255).collect()),
         action: Set(action.to_owned()),
         target_type: Set(target.map(|(kind, _)| kind.to_owned())),
-        target_id: Set(target.map(|(_, id)| id.to_string())),
+        target_id: Set(target.map(|(_, id)| id.to_owned())),
         detail: Set(detail),
         ip: Set(actor.ip.map(str::to_owned)),
         ..Default::default()

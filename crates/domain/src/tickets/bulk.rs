@@ -22,7 +22,7 @@ pub const MAX_IDS: usize = 1000;
 
 fn item_error(id: i64, err: &DomainError) -> Option<BulkItemResult> {
     let status = match err {
-        DomainError::NotFound(_) => 404,
+        DomainError::NotFound(_) | DomainError::NoneFound(_) => 404,
         DomainError::Forbidden(_) => 403,
         DomainError::Conflict(_) => 409,
         DomainError::PreconditionFailed(_) => 412,

@@ -76,7 +76,7 @@ impl TicketSort {
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
-fn like_escape(text: &str) -> String {
+pub(crate) fn like_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -6,6 +6,7 @@ mod contact;
 mod login;
 mod name;
 mod password;
+mod people;
 mod pref_key;
 mod title;
 
@@ -13,5 +14,6 @@ pub use contact::{Color, Email, OptionalText};
 pub use login::Login;
 pub use name::BoundedName;
 pub use password::Password;
+pub use people::{DepartmentName, EmployeeId};
 pub use pref_key::PreferenceKey;
 pub use title::TicketTitle;

@@ -1,0 +1,8 @@
+//! Explanation requests: the review status machine and the violator's submission window.
+//!
+//! Both are pure: no database, no HTTP. Services read the stored explanation into
+//! [`workflow::ExplanationFacts`] and [`workflow::Roles`], ask the workflow, then write the
+//! outcome and the mail it calls for in one transaction.
+
+pub mod window;
+pub mod workflow;
