@@ -50,6 +50,11 @@ ensure_schemathesis() {
   command -v schemathesis >/dev/null 2>&1 || { step "installing schemathesis"; python3 -m pip install -q 'schemathesis==4.32.5'; }
 }
 
+# aiosmtpd: the real SMTP server the mail tests deliver to (on loopback, into a maildir).
+ensure_aiosmtpd() {
+  python3 -c 'import aiosmtpd' 2>/dev/null || { step "installing aiosmtpd"; python3 -m pip install -q 'aiosmtpd==1.4.6'; }
+}
+
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 
 # PostgreSQL on 127.0.0.1:5432 (user postgres, trust): start it where it is installed, install it

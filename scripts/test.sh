@@ -11,6 +11,7 @@ ensure_rust_components
 ensure_postgres
 ensure_chromium
 ensure_schemathesis
+ensure_aiosmtpd
 
 step "format"
 cargo fmt --all -- --check

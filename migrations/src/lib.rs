@@ -10,6 +10,8 @@ mod m0003_ticket_search;
 mod m0004_ticket_triage_index;
 mod m0005_detection;
 mod m0006_people;
+mod m0007_mail;
+mod util;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -24,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_ticket_triage_index::Migration),
             Box::new(m0005_detection::Migration),
             Box::new(m0006_people::Migration),
+            Box::new(m0007_mail::Migration),
         ]
     }
 }

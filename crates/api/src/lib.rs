@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod mailer;
 pub mod openapi;
 pub mod routes;
 pub mod scheduler;

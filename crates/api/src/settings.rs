@@ -66,6 +66,18 @@ pub struct Settings {
     pub evidence_cap: i64,
     /// `SOCDESK_SCHEDULER_TICK` (seconds): how often due batch rules are looked for.
     pub scheduler_tick: Duration,
+    /// `SMTP_URL`: where mail goes, e.g. `smtp://127.0.0.1:25`, `smtps://user:pass@host` or
+    /// `smtp://host:587?tls=required`. Unset: mail stays in the outbox.
+    pub smtp_url: Option<Secret>,
+    /// `SOCDESK_MAIL_FROM`: the sender of every mail.
+    pub mail_from: String,
+    /// `SOCDESK_PUBLIC_URL`: the address people open socdesk at; links in mail start with it.
+    pub public_url: String,
+    /// `SOCDESK_MAIL_POLL` (seconds): how often the outbox is looked at for due mail.
+    pub mail_poll: Duration,
+    /// `SOCDESK_MAIL_RETRY_BASE` (seconds): the wait after a failed delivery, doubling with each
+    /// further failure up to 30 minutes.
+    pub mail_retry_base: Duration,
 }
 
 /// A configuration value that could not be understood.
@@ -115,10 +127,11 @@ impl Settings {
         if !matches!(log_format.as_str(), "text" | "json") {
             return Err(ConfigError { name: "SOCDESK_LOG_FORMAT", message: "must be text or json".into() });
         }
+        let bind = parsed("SOCDESK_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
         Ok(Settings {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             db_max_connections: parsed("SOCDESK_DB_MAX_CONNECTIONS", 0)?,
-            bind: parsed("SOCDESK_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            bind,
             admin_password: var("SOCDESK_ADMIN_PASSWORD").map(Secret::new),
             jwt_secret,
             access_token_ttl: seconds("SOCDESK_ACCESS_TOKEN_TTL", 15 * 60)?,
@@ -135,6 +148,12 @@ impl Settings {
             ingest_max_bytes: parsed("SOCDESK_INGEST_MAX_BYTES", 32 * 1024 * 1024)?,
             evidence_cap: parsed("SOCDESK_EVIDENCE_CAP", 1_000)?,
             scheduler_tick: seconds("SOCDESK_SCHEDULER_TICK", 5)?,
+            smtp_url: var("SMTP_URL").map(Secret::new),
+            mail_from: var("SOCDESK_MAIL_FROM").unwrap_or_else(|| "socdesk <socdesk@localhost>".into()),
+            public_url: var("SOCDESK_PUBLIC_URL")
+                .map_or_else(|| format!("http://{bind}"), |u| u.trim_end_matches('/').to_owned()),
+            mail_poll: seconds("SOCDESK_MAIL_POLL", 2)?,
+            mail_retry_base: seconds("SOCDESK_MAIL_RETRY_BASE", 15)?,
         })
     }
 }

@@ -39,6 +39,8 @@ pub enum StartupError {
     Domain(#[from] socdesk_domain::DomainError),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
+    #[error("bad mail configuration: {0}")]
+    Mail(String),
 }
 
 /// Opens the database named by the settings, creating the SQLite file's folder if needed, and
@@ -104,6 +106,7 @@ pub struct Application {
     server: Server,
     db: DatabaseConnection,
     scheduler: tokio::task::JoinHandle<()>,
+    mailer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -133,6 +136,7 @@ impl Application {
         let routes = webapp::RouteTable::from_openapi(&doc);
         let state = web::Data::new(AppState { db: db.clone(), jwt, settings: Arc::new(settings), routes });
         let json_limit = state.settings.max_json_bytes;
+        let mailer = crate::mailer::spawn(db.clone(), &state.settings).map_err(StartupError::Mail)?;
         let scheduler =
             crate::scheduler::spawn(db.clone(), state.settings.scheduler_tick, state.settings.evidence_cap);
         let server = HttpServer::new(move || {
@@ -154,7 +158,7 @@ impl Application {
         .shutdown_timeout(30)
         .run();
         tracing::info!("socdesk listening on http://{addr}");
-        Ok(Application { port: addr.port(), server, db, scheduler })
+        Ok(Application { port: addr.port(), server, db, scheduler, mailer })
     }
 
     /// The port actually bound (useful with port 0).
@@ -171,6 +175,9 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.scheduler.abort();
+        if let Some(mailer) = self.mailer {
+            mailer.abort();
+        }
         result
     }
 }

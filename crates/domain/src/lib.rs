@@ -8,6 +8,7 @@ pub mod entities;
 pub mod error;
 pub mod explanations;
 pub mod logs;
+pub mod mail;
 pub mod markdown;
 pub mod pagination;
 pub mod people;

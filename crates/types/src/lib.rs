@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalog;
 pub mod explanations;
 pub mod logs;
+pub mod mail;
 pub mod page;
 mod patch;
 pub mod people;

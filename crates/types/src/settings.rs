@@ -2,12 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::mail::Language;
+
 /// The global options (`GET /api/settings`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GlobalOptions {
     /// An assignee of a ticket may not approve or reject it (default on).
     pub separation_of_duties: bool,
+    /// Days after its creation during which an explanation link still takes a submission even
+    /// past the deadline; `null` (the default): never past the deadline.
+    pub explanation_token_expiry: Option<u32>,
+    /// Days before the deadline at which an unanswered violator is reminded once (default 1;
+    /// 0: no reminders).
+    pub explanation_reminder_days: u32,
+    /// The language of mails to employees who have none set (default `en`).
+    pub default_language: Language,
 }
 
 /// Body of `PUT /api/settings`: only the options present change.
@@ -17,4 +27,14 @@ pub struct GlobalOptions {
 pub struct GlobalOptionsPatch {
     #[serde(default)]
     pub separation_of_duties: Option<bool>,
+    /// 1..=3650 days, or `null` to turn it off. Absent: unchanged.
+    #[serde(default, deserialize_with = "crate::patch::present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, minimum = 1, maximum = 3650))]
+    pub explanation_token_expiry: Option<Option<u32>>,
+    /// 0..=365 days.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
+    pub explanation_reminder_days: Option<u32>,
+    #[serde(default)]
+    pub default_language: Option<Language>,
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalog;
 pub mod health;
 pub mod logs;
+pub mod mail;
 pub mod me;
 pub mod people;
 pub mod preferences;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     logs::configure(cfg);
     rules::configure(cfg);
     people::configure(cfg);
+    mail::configure(cfg);
 }
 
 /// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.

@@ -79,6 +79,11 @@ pub async fn test_settings() -> Settings {
         evidence_cap: 1_000,
         // Tests run batch rules on demand; the background loop only idles.
         scheduler_tick: chrono::Duration::hours(1),
+        smtp_url: None,
+        mail_from: "socdesk <socdesk@test.example>".into(),
+        public_url: "http://socdesk.test".into(),
+        mail_poll: chrono::Duration::seconds(1),
+        mail_retry_base: chrono::Duration::seconds(1),
     }
 }
 

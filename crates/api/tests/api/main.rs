@@ -11,6 +11,8 @@ mod conventions;
 mod crash;
 mod detection;
 mod helpers;
+mod mail;
 mod people;
 mod preferences;
+mod smtp;
 mod tickets;

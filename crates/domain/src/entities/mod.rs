@@ -12,6 +12,8 @@ pub mod log_record;
 pub mod log_schema;
 pub mod log_table;
 pub mod login_failure;
+pub mod mail_template;
+pub mod outbox;
 pub mod preference;
 pub mod refresh_token;
 pub mod rule;

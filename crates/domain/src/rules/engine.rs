@@ -17,7 +17,7 @@ use crate::{
     entities::rule,
     rules::{
         loaded::Loaded,
-        open::{self, Evidence, Occurrence, Outcome},
+        open::{self, Evidence, Groups, Occurrence, Outcome},
         suppressions::{self, Active},
     },
 };
@@ -149,8 +149,6 @@ pub(crate) async fn file_all(
         .await?;
     Ok(filed)
 }
-
-type Groups = BTreeMap<Option<String>, Vec<Occurrence>>;
 
 /// The slow path after a shared savepoint failed: each rule alone, the failing one counted.
 async fn one_by_one(

@@ -47,6 +47,9 @@ pub(crate) struct Occurrence {
     pub records: Vec<Evidence>,
 }
 
+/// Occurrences by dedup key (`None`: deduplication off).
+pub(crate) type Groups = BTreeMap<Option<String>, Vec<Occurrence>>;
+
 /// Which tickets a batch of occurrences opened and which it added to.
 #[derive(Debug, Default)]
 pub(crate) struct Outcome {
@@ -145,7 +148,7 @@ async fn attached_records(db: &impl ConnectionTrait, ticket_ids: &[i64]) -> Doma
 /// Plans which tickets the occurrences go to; `groups` maps a dedup key to its occurrences.
 fn plan(
     rule: &Loaded,
-    groups: BTreeMap<Option<String>, Vec<Occurrence>>,
+    groups: Groups,
     open: &mut HashMap<(i64, String), ticket::Model>,
     cap: i64,
     attached: &BTreeSet<i64>,
@@ -299,7 +302,7 @@ async fn add_to_open(db: &impl ConnectionTrait, targets: &[(i64, &Target)]) -> D
 pub(crate) async fn apply(
     db: &impl ConnectionTrait,
     rule: &Loaded,
-    groups: BTreeMap<Option<String>, Vec<Occurrence>>,
+    groups: Groups,
     cap: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<Outcome> {
@@ -312,7 +315,7 @@ pub(crate) async fn apply(
 /// rules that matched. Outcomes come back in the order of `items`.
 pub(crate) async fn apply_many(
     db: &impl ConnectionTrait,
-    items: Vec<(&Loaded, BTreeMap<Option<String>, Vec<Occurrence>>)>,
+    items: Vec<(&Loaded, Groups)>,
     cap: i64,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<Outcome>> {

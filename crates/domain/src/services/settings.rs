@@ -3,7 +3,12 @@
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, sea_query::OnConflict};
 
-use crate::{DomainError, DomainResult, entities::setting, secrets};
+use socdesk_types::{
+    mail::Language,
+    settings::{GlobalOptions, GlobalOptionsPatch},
+};
+
+use crate::{DomainError, DomainResult, entities::setting, error::Violations, secrets};
 
 /// Key of the generated JWT signing secret (used when none is configured).
 pub const JWT_SECRET_KEY: &str = "internal.jwt_secret";
@@ -46,10 +51,25 @@ pub async fn get_or_create_secret(db: &impl ConnectionTrait, key: &str) -> Domai
     }
 }
 
+/// Key of `explanation_token_expiry` (days, or absent).
+pub const TOKEN_EXPIRY_KEY: &str = "explanation_token_expiry";
+/// Key of `explanation_reminder_days`.
+pub const REMINDER_DAYS_KEY: &str = "explanation_reminder_days";
+/// Key of `default_language`.
+pub const DEFAULT_LANGUAGE_KEY: &str = "default_language";
+
 /// The global options, with defaults for those never set.
-pub async fn options(db: &impl ConnectionTrait) -> DomainResult<socdesk_types::settings::GlobalOptions> {
-    Ok(socdesk_types::settings::GlobalOptions {
+pub async fn options(db: &impl ConnectionTrait) -> DomainResult<GlobalOptions> {
+    let number =
+        |v: Option<serde_json::Value>| v.and_then(|v| v.as_u64()).map(|n| n.min(u64::from(u32::MAX)) as u32);
+    Ok(GlobalOptions {
         separation_of_duties: crate::tickets::service::separation_of_duties(db).await?,
+        explanation_token_expiry: number(get(db, TOKEN_EXPIRY_KEY).await?),
+        explanation_reminder_days: number(get(db, REMINDER_DAYS_KEY).await?).unwrap_or(1),
+        default_language: get(db, DEFAULT_LANGUAGE_KEY)
+            .await?
+            .and_then(|v| v.as_str().and_then(Language::parse))
+            .unwrap_or(Language::En),
     })
 }
 
@@ -57,19 +77,44 @@ pub async fn options(db: &impl ConnectionTrait) -> DomainResult<socdesk_types::s
 pub async fn update_options(
     db: &sea_orm::DatabaseConnection,
     actor: &crate::Actor,
-    patch: socdesk_types::settings::GlobalOptionsPatch,
-) -> DomainResult<socdesk_types::settings::GlobalOptions> {
+    patch: GlobalOptionsPatch,
+) -> DomainResult<GlobalOptions> {
     use sea_orm::TransactionTrait;
+    let mut v = Violations::new();
+    if let Some(Some(days)) = patch.explanation_token_expiry
+        && !(1..=3650).contains(&days)
+    {
+        v.push("explanation_token_expiry", "must be between 1 and 3650 days, or null to turn it off");
+    }
+    if let Some(days) = patch.explanation_reminder_days
+        && days > 365
+    {
+        v.push("explanation_reminder_days", "must be between 0 and 365");
+    }
+    v.finish()?;
     let txn = db.begin().await?;
     if let Some(sod) = patch.separation_of_duties {
         put(&txn, crate::tickets::service::SEPARATION_OF_DUTIES_KEY, serde_json::Value::Bool(sod)).await?;
+    }
+    match patch.explanation_token_expiry {
+        Some(Some(days)) => put(&txn, TOKEN_EXPIRY_KEY, days.into()).await?,
+        Some(None) => {
+            setting::Entity::delete_by_id(TOKEN_EXPIRY_KEY.to_owned()).exec(&txn).await?;
+        }
+        None => {}
+    }
+    if let Some(days) = patch.explanation_reminder_days {
+        put(&txn, REMINDER_DAYS_KEY, days.into()).await?;
+    }
+    if let Some(language) = patch.default_language {
+        put(&txn, DEFAULT_LANGUAGE_KEY, language.as_str().into()).await?;
     }
     crate::services::audit::record(
         &txn,
         actor.into(),
         "settings.update",
         None,
-        serde_json::json!({ "separation_of_duties": patch.separation_of_duties }),
+        serde_json::to_value(&patch).unwrap_or_default(),
     )
     .await?;
     let options = options(&txn).await?;
