@@ -334,7 +334,8 @@ pub fn submit(status: ExplanationStatus) -> Result<Outcome, Refusal> {
     let facts = ExplanationFacts { status, has_auditor: false };
     match transition(facts, Roles::VIOLATOR, A::Submit)? {
         Effect::Moved(outcome) => Ok(outcome),
-        other => unreachable!("the submit row moves the status, not {other:?}"),
+        // The submit row always moves the status; refuse rather than panic if it ever did not.
+        _ => Err(Refusal::WrongStatus { current: status, action: A::Submit }),
     }
 }
 
@@ -352,14 +353,14 @@ pub fn review(facts: ExplanationFacts, roles: Roles, action: ReviewAction) -> Re
     };
     match transition(facts, roles, action)? {
         Effect::Moved(outcome) => Ok(outcome),
-        other => unreachable!("review rows move the status, not {other:?}"),
+        _ => Err(Refusal::WrongStatus { current: facts.status, action }),
     }
 }
 
 /// A bulk review (EXPLANATION_AUDIT, checked by the caller), from any status: a confirmation
 /// leads to `audit_completed` with the result, a return to `new` with the result cleared and a
 /// new link mailed to the violator.
-pub fn bulk(action: ReviewAction) -> Outcome {
+pub fn bulk(action: ReviewAction) -> Result<Outcome, Refusal> {
     let action = match action {
         ReviewAction::Return => A::BulkReturn,
         ReviewAction::Normal => A::BulkNormal,
@@ -367,9 +368,9 @@ pub fn bulk(action: ReviewAction) -> Outcome {
     };
     // Bulk rows take any status and ignore `has_auditor`, so any facts give the same answer.
     let facts = ExplanationFacts { status: S::New, has_auditor: false };
-    match transition(facts, Roles::AUDITING, action) {
-        Ok(Effect::Moved(outcome)) => outcome,
-        other => unreachable!("bulk rows apply to any status and move it, not {other:?}"),
+    match transition(facts, Roles::AUDITING, action)? {
+        Effect::Moved(outcome) => Ok(outcome),
+        _ => Err(Refusal::WrongStatus { current: facts.status, action }),
     }
 }
 
@@ -558,16 +559,16 @@ mod tests {
             assert_eq!(via, transition(facts, Roles::VIOLATOR, A::Submit).map(|e| got(Ok(e))));
         }
         assert_eq!(
-            bulk(ReviewAction::Return),
-            Outcome { status: S::New, result: None, notify: Notify::Violator }
+            bulk(ReviewAction::Return).ok(),
+            Some(Outcome { status: S::New, result: None, notify: Notify::Violator })
         );
         assert_eq!(
-            bulk(ReviewAction::Normal),
-            Outcome { status: S::AuditCompleted, result: Some(N), notify: Notify::Nobody }
+            bulk(ReviewAction::Normal).ok(),
+            Some(Outcome { status: S::AuditCompleted, result: Some(N), notify: Notify::Nobody })
         );
         assert_eq!(
-            bulk(ReviewAction::Violated),
-            Outcome { status: S::AuditCompleted, result: Some(V), notify: Notify::Nobody }
+            bulk(ReviewAction::Violated).ok(),
+            Some(Outcome { status: S::AuditCompleted, result: Some(V), notify: Notify::Nobody })
         );
     }
 
