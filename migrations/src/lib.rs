@@ -11,6 +11,7 @@ mod m0004_ticket_triage_index;
 mod m0005_detection;
 mod m0006_people;
 mod m0007_mail;
+mod m0008_explanation_categories;
 mod util;
 
 /// Every migration, in order.
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_detection::Migration),
             Box::new(m0006_people::Migration),
             Box::new(m0007_mail::Migration),
+            Box::new(m0008_explanation_categories::Migration),
         ]
     }
 }

@@ -1,11 +1,13 @@
-//! Sites, ticket categories and tags: listed by anyone signed in (pickers need them), changed
-//! by `ADMIN`. The three have the same five routes, so one macro writes them.
+//! Sites, ticket and explanation categories, and tags: listed by anyone signed in (pickers need
+//! them), changed by `ADMIN`. All have the same five routes, so one macro writes them.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use socdesk_domain::services::catalog;
 use socdesk_types::{
     Page, Problem,
-    catalog::{NamedItemPatch, NewNamedItem, NewTag, Site, Tag, TagPatch, TicketCategory},
+    catalog::{
+        ExplanationCategory, NamedItemPatch, NewNamedItem, NewTag, Site, Tag, TagPatch, TicketCategory,
+    },
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -129,6 +131,17 @@ catalog_routes!(
     NewNamedItem,
     NamedItemPatch
 );
+catalog_routes!(
+    explanation_category_routes,
+    explanation_categories,
+    "/explanation-categories",
+    "/explanation-categories/{id}",
+    "explanation categories",
+    "explanation category",
+    ExplanationCategory,
+    NewNamedItem,
+    NamedItemPatch
+);
 catalog_routes!(tag_routes, tags, "/tags", "/tags/{id}", "tags", "tag", Tag, NewTag, TagPatch);
 
 /// Registers the catalogue routes.
@@ -143,6 +156,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(category_routes::get)
         .service(category_routes::update)
         .service(category_routes::remove)
+        .service(explanation_category_routes::list)
+        .service(explanation_category_routes::create)
+        .service(explanation_category_routes::get)
+        .service(explanation_category_routes::update)
+        .service(explanation_category_routes::remove)
         .service(tag_routes::list)
         .service(tag_routes::create)
         .service(tag_routes::get)

@@ -6,11 +6,12 @@ use serde_json::{Value, json};
 use crate::helpers::{assert_problem, error_fields, spawn_app};
 
 #[tokio::test]
-async fn sites_categories_and_tags_have_the_same_lifecycle() {
+async fn sites_both_kinds_of_category_and_tags_have_the_same_lifecycle() {
     let app = spawn_app().await;
     for (path, extra) in [
         ("/api/sites", json!({"description": "Head office"})),
         ("/api/ticket-categories", json!({"description": "Malware"})),
+        ("/api/explanation-categories", json!({"description": "Data leakage"})),
         ("/api/tags", json!({"color": "#1F6FEB"})),
     ] {
         let mut body = json!({"name": "  First  "});
@@ -113,7 +114,8 @@ async fn any_signed_in_account_can_read_the_catalogues() {
     let app = spawn_app().await;
     app.site("Seoul").await;
     let (_, token) = app.account_with("viewer", &[], &[]).await;
-    for path in ["/api/sites", "/api/ticket-categories", "/api/tags"] {
+    for path in ["/api/sites", "/api/ticket-categories", "/api/explanation-categories", "/api/tags"] {
         assert_eq!(app.get(path, &token).await.status(), StatusCode::OK, "{path}");
+        assert_problem(app.post(path, &token, json!({"name": "Mine"})).await, StatusCode::FORBIDDEN).await;
     }
 }

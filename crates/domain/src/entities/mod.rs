@@ -8,6 +8,7 @@ pub mod attachment;
 pub mod audit_log;
 pub mod department;
 pub mod employee;
+pub mod explanation_category;
 pub mod log_record;
 pub mod log_schema;
 pub mod log_table;

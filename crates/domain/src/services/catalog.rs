@@ -1,7 +1,8 @@
-//! The small catalogues administrators keep: sites, ticket categories and tags.
+//! The small catalogues administrators keep: sites, ticket categories, explanation categories
+//! and tags.
 //!
-//! Sites and ticket categories have the same shape (unique name, description), so one macro
-//! writes both services; tags add a colour.
+//! Sites and both kinds of category have the same shape (unique name, description), so one macro
+//! writes their services; tags add a colour.
 
 use chrono::Utc;
 use sea_orm::{
@@ -11,12 +12,14 @@ use sea_orm::{
 use serde_json::json;
 use socdesk_types::{
     Page,
-    catalog::{NamedItemPatch, NewNamedItem, NewTag, Site, Tag, TagPatch, TicketCategory},
+    catalog::{
+        ExplanationCategory, NamedItemPatch, NewNamedItem, NewTag, Site, Tag, TagPatch, TicketCategory,
+    },
 };
 
 use crate::{
     Actor, DomainError, DomainResult,
-    entities::{site, tag, ticket_category},
+    entities::{explanation_category, site, tag, ticket_category},
     error::Violations,
     pagination::{Ordering, PageRequest, SortKey, fetch_page},
     services::audit,
@@ -150,6 +153,13 @@ macro_rules! named_catalog {
 
 named_catalog!(sites, site, Site, "site", "site");
 named_catalog!(ticket_categories, ticket_category, TicketCategory, "ticket category", "ticket_category");
+named_catalog!(
+    explanation_categories,
+    explanation_category,
+    ExplanationCategory,
+    "explanation category",
+    "explanation_category"
+);
 
 /// The tag catalogue.
 pub mod tags {
