@@ -12,6 +12,7 @@ mod m0005_detection;
 mod m0006_people;
 mod m0007_mail;
 mod m0008_explanation_categories;
+mod m0009_explanations;
 mod util;
 
 /// Every migration, in order.
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_people::Migration),
             Box::new(m0007_mail::Migration),
             Box::new(m0008_explanation_categories::Migration),
+            Box::new(m0009_explanations::Migration),
         ]
     }
 }

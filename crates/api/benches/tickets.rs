@@ -122,6 +122,7 @@ async fn seed(db: &sea_orm::DatabaseConnection, n: usize) -> Duration {
                 first_seen_at: Set(None),
                 last_seen_at: Set(None),
                 evidence_count: Set(0),
+                explanation_status: Set(None),
             });
             history.push(ticket_history::ActiveModel {
                 ticket_id: Set(next_id),

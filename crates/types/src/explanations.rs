@@ -137,3 +137,170 @@ mod tests {
         assert_eq!(ReviewAction::Violated.verdict(), Some(ExplanationResult::Violated));
     }
 }
+
+/// An employee as an explanation names them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmployeeRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// Something an explanation points at by id, with its name (category, ticket, owner).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Body of `POST /api/explanations` (and, without `ticket_id`, of
+/// `POST /api/tickets/{id}/explanations`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewExplanation {
+    /// Default `low`.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The employee id of the violator.
+    pub violator_id: String,
+    /// The primary reviewer; default: the automatic one (`GET /api/employees/{id}/primary-reviewer`).
+    #[serde(default)]
+    pub manager_id: Option<String>,
+    /// The optional secondary reviewer.
+    #[serde(default)]
+    pub auditor_id: Option<String>,
+    pub category_id: i64,
+    /// The submission deadline; must be in the future.
+    pub deadline: chrono::DateTime<chrono::Utc>,
+    /// The request message, at most 10,000 characters.
+    #[serde(default)]
+    pub message: String,
+    /// The ticket it is asked from: the ticket's evidence is copied.
+    #[serde(default)]
+    pub ticket_id: Option<i64>,
+    /// Stored log records to copy as evidence (ids from a log search); each must carry the
+    /// violator's id as its `emp_key`.
+    #[serde(default)]
+    pub evidence_record_ids: Vec<i64>,
+}
+
+/// An explanation request as lists show it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Explanation {
+    pub id: i64,
+    pub priority: Priority,
+    pub status: ExplanationStatus,
+    pub violator: EmployeeRef,
+    pub manager: EmployeeRef,
+    pub auditor: Option<EmployeeRef>,
+    /// The account that asked; `null` when a rule did.
+    pub owner: Option<NamedRef>,
+    pub rule_id: Option<i64>,
+    pub category: NamedRef,
+    /// The linked ticket (its title as `name`).
+    pub ticket: Option<NamedRef>,
+    pub result: Option<ExplanationResult>,
+    pub deadline: chrono::DateTime<chrono::Utc>,
+    /// The request date.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub modified_at: chrono::DateTime<chrono::Utc>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub evidence_count: i32,
+    /// Whether the violator currently has a working link.
+    pub link_active: bool,
+    pub version: i64,
+}
+
+/// Evidence records of one schema.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceGroup {
+    pub schema: String,
+    pub records: Vec<EvidenceRecord>,
+}
+
+/// One evidence record (a copy taken when it was attached).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceRecord {
+    pub id: i64,
+    #[serde(rename = "_time")]
+    pub time: chrono::DateTime<chrono::Utc>,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One step of an explanation's history.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExplanationStep {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `owner`, `system`, `violator`, `manager`, `auditor` or `audit`.
+    pub actor: String,
+    /// Who, by name (absent on the violator's page for reviewers).
+    pub actor_name: Option<String>,
+    /// `requested`, `submitted`, `returned`, `confirmed`, `bulk_review`, `link_reissued`, ...
+    pub action: String,
+    pub from_status: Option<ExplanationStatus>,
+    pub to_status: Option<ExplanationStatus>,
+    pub result: Option<ExplanationResult>,
+    pub comment: Option<String>,
+}
+
+/// `GET /api/explanations/{id}`: the summary, the request message, evidence by schema, the
+/// history in order, and what the caller may do now.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExplanationDetail {
+    #[serde(flatten)]
+    pub summary: Explanation,
+    pub message: String,
+    pub evidence: Vec<EvidenceGroup>,
+    pub history: Vec<ExplanationStep>,
+    pub allowed_actions: Vec<ExplanationAction>,
+}
+
+/// What the violator's token page shows: only their own request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicExplanation {
+    pub priority: Priority,
+    pub category: String,
+    pub status: ExplanationStatus,
+    pub violator_name: String,
+    pub message: String,
+    pub deadline: chrono::DateTime<chrono::Utc>,
+    /// Until when a submission is taken (the deadline, or later with the token expiry option).
+    pub submission_closes_at: chrono::DateTime<chrono::Utc>,
+    /// Whether Submit Explanation works now.
+    pub can_submit: bool,
+    pub evidence: Vec<EvidenceGroup>,
+    /// The violator's explanations and the reviewers' comments meant for them, in order.
+    pub conversation: Vec<ExplanationStep>,
+}
+
+/// Body of `POST /api/public/explanations/{token}/submit`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubmitExplanation {
+    /// 1 to 10,000 characters.
+    pub explanation: String,
+}
+
+/// Body of `POST /api/explanations/{id}/review`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub action: ReviewAction,
+    /// Required to return (the violator reads it); at most 10,000 characters.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Keep the comment from the violator's page.
+    #[serde(default)]
+    pub internal: bool,
+}

@@ -152,6 +152,9 @@ pub struct Ticket {
     /// Rule tickets: the first and the latest sighting.
     pub first_seen_at: Option<DateTime<Utc>>,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// The status of the latest explanation asked for from this ticket (the list's
+    /// Explanation status column); `null` when none was.
+    pub explanation_status: Option<crate::explanations::ExplanationStatus>,
     pub risk_score: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod explanations;
 pub mod health;
 pub mod logs;
 pub mod mail;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     rules::configure(cfg);
     people::configure(cfg);
     mail::configure(cfg);
+    explanations::configure(cfg);
 }
 
 /// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.

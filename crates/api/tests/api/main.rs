@@ -10,6 +10,7 @@ mod catalog;
 mod conventions;
 mod crash;
 mod detection;
+mod explanations;
 mod helpers;
 mod mail;
 mod people;

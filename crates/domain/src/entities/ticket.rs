@@ -43,6 +43,8 @@ pub struct Model {
     pub last_seen_at: Option<DateTimeUtc>,
     /// Evidence rows kept (capped) while `duplicate_count` keeps counting.
     pub evidence_count: i64,
+    /// The status of the latest explanation asked for from this ticket.
+    pub explanation_status: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,5 +4,7 @@
 //! [`workflow::ExplanationFacts`] and [`workflow::Roles`], ask the workflow, then write the
 //! outcome and the mail it calls for in one transaction.
 
+pub(crate) mod assemble;
+pub mod service;
 pub mod window;
 pub mod workflow;

@@ -176,6 +176,10 @@ pub async fn assemble_rows(
             duplicate_count: m.duplicate_count,
             first_seen_at: m.first_seen_at,
             last_seen_at: m.last_seen_at,
+            explanation_status: m
+                .explanation_status
+                .as_deref()
+                .and_then(socdesk_types::explanations::ExplanationStatus::parse),
             risk_score: m.risk_score,
             time_to_assign_secs: m.first_assigned_at.map(|at| (at - m.created_at).num_seconds()),
             time_to_close_secs: m.closed_at.map(|at| (at - m.created_at).num_seconds()),

@@ -1,0 +1,283 @@
+//! Explanation requests end to end over HTTP: asking one, the violator's mail and token page,
+//! submitting, the manager's and auditor's reviews, new links on return, and who may do what.
+
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+use socdesk_domain::entities::outbox;
+
+use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
+
+/// A department with a manager, a violator in it, an auditor elsewhere; accounts linked to the
+/// manager and the auditor; an analyst with EXPLANATION_AUDIT; one category.
+struct Desk {
+    app: TestApp,
+    analyst: String,
+    manager: String,
+    auditor: String,
+    category: i64,
+}
+
+async fn desk() -> Desk {
+    let app = spawn_app().await;
+    let admin = app.admin_token.clone();
+    let dept: Value =
+        app.post("/api/departments", &admin, json!({"name": "Sales"})).await.json().await.expect("json");
+    let dept = dept["id"].as_i64().expect("department");
+    for (id, name, manager) in [("M1", "Manager Min", true), ("V1", "Violator Vic", false)] {
+        let res = app
+            .post(
+                "/api/employees",
+                &admin,
+                json!({"id": id, "name": name, "email": format!("{}@example.com", id.to_lowercase()),
+                    "department_id": dept, "is_manager": manager}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap_or_default());
+    }
+    let res = app
+        .post("/api/employees", &admin, json!({"id": "A1", "name": "Auditor Ann", "email": "a1@example.com"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (_, analyst) = app.account_with("analyst", &["EXPLANATION_AUDIT", "TICKET_EDIT"], &[]).await;
+    let mut linked = Vec::new();
+    for (login, employee) in [("min", "M1"), ("ann", "A1")] {
+        let (id, _) = app.account_with(login, &[], &[]).await;
+        let res = app.patch(&format!("/api/accounts/{id}"), &admin, json!({"employee_id": employee})).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap_or_default());
+        linked.push(
+            app.login_ok(login, crate::helpers::PASSWORD).await["access_token"]
+                .as_str()
+                .expect("t")
+                .to_owned(),
+        );
+    }
+    let category: Value = app
+        .post("/api/explanation-categories", &admin, json!({"name": "Data leakage"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let auditor = linked.pop().expect("auditor");
+    let manager = linked.pop().expect("manager");
+    Desk { app, analyst, manager, auditor, category: category["id"].as_i64().expect("category") }
+}
+
+fn deadline(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
+}
+
+/// The newest outbox mail to `to`: (subject, body).
+async fn last_mail(app: &TestApp, to: &str) -> (String, String) {
+    let m = outbox::Entity::find()
+        .filter(outbox::Column::Recipient.eq(to))
+        .order_by_desc(outbox::Column::Id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("no mail to {to}"));
+    (m.subject, m.body)
+}
+
+/// The token in the last link mailed to the violator.
+async fn violator_token(app: &TestApp) -> String {
+    let (_, body) = last_mail(app, "v1@example.com").await;
+    let start = body.find("/explain/").expect("a link") + "/explain/".len();
+    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+async fn submit(app: &TestApp, token: &str, text: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/public/explanations/{token}/submit", app.address))
+        .json(&json!({"explanation": text}))
+        .send()
+        .await
+        .expect("sent")
+}
+
+async fn public(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client.get(format!("{}/api/public/explanations/{token}", app.address)).send().await.expect("sent")
+}
+
+#[tokio::test]
+async fn a_request_goes_through_submission_return_resubmission_and_both_reviews() {
+    let d = desk().await;
+    let app = &d.app;
+    let res = app
+        .post(
+            "/api/explanations",
+            &d.analyst,
+            json!({"violator_id": "V1", "auditor_id": "A1", "category_id": d.category,
+                "deadline": deadline(3), "message": "Why did you mail <customers.xlsx> outside?"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap_or_default());
+    let created: Value = res.json().await.expect("json");
+    let id = created["id"].as_i64().expect("id");
+    assert_eq!(created["status"], "new");
+    assert_eq!(created["priority"], "low", "the default priority");
+    assert_eq!(created["manager"]["id"], "M1", "the automatic primary reviewer");
+    assert_eq!(created["auditor"]["name"], "Auditor Ann");
+    assert_eq!(created["link_active"], true);
+    assert_eq!(created["history"][0]["action"], "requested");
+
+    // The violator's mail carries the link; the message is escaped in it.
+    let (subject, body) = last_mail(app, "v1@example.com").await;
+    assert!(subject.contains("Data leakage"), "{subject}");
+    assert!(
+        body.contains("&lt;customers.xlsx&gt;") && body.contains("http://socdesk.test/explain/"),
+        "{body}"
+    );
+    let token = violator_token(app).await;
+    assert!(token.len() >= 43, "at least 256 random bits: {token}");
+
+    let page: Value = public(app, &token).await.json().await.expect("json");
+    assert_eq!(page["can_submit"], true);
+    assert_eq!(page["violator_name"], "Violator Vic");
+    assert!(page.get("manager").is_none() && !page.to_string().contains("Manager Min"), "{page}");
+
+    assert_eq!(submit(app, &token, "I sent it to our own lawyer.").await.status(), StatusCode::NO_CONTENT);
+    assert_problem(submit(app, &token, "again").await, StatusCode::NOT_FOUND).await;
+    assert_problem(public(app, &token).await, StatusCode::NOT_FOUND).await;
+    let (subject, body) = last_mail(app, "m1@example.com").await;
+    assert!(subject.contains("Violator Vic"), "{subject}");
+    assert!(body.contains(&format!("/explanations/{id}/review")), "{body}");
+
+    // Only the manager's own account reviews; others are told why.
+    let review = |token: String, body: Value| {
+        let path = format!("/api/explanations/{id}/review");
+        async move { app.post(&path, &token, body).await }
+    };
+    let problem = assert_problem(
+        review(app.admin_token.clone(), json!({"action": "normal"})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("employee")), "{problem}");
+    assert_problem(review(d.auditor.clone(), json!({"action": "normal"})).await, StatusCode::CONFLICT).await;
+    let problem = assert_problem(
+        review(d.manager.clone(), json!({"action": "return"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["comment"]);
+
+    let res =
+        review(d.manager.clone(), json!({"action": "return", "comment": "Name the lawyer's firm."})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let returned: Value = res.json().await.expect("json");
+    assert_eq!(returned["status"], "returned");
+    let (_, body) = last_mail(app, "v1@example.com").await;
+    assert!(
+        body.contains("Name the lawyer&#39;s firm.") || body.contains("Name the lawyer's firm."),
+        "{body}"
+    );
+    let second = violator_token(app).await;
+    assert_ne!(second, token);
+    let page: Value = public(app, &second).await.json().await.expect("json");
+    let said: Vec<&str> = page["conversation"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["comment"].as_str())
+        .collect();
+    assert_eq!(said, ["I sent it to our own lawyer.", "Name the lawyer's firm."]);
+    assert_eq!(submit(app, &second, "Kim & Partners.").await.status(), StatusCode::NO_CONTENT);
+
+    let res = review(d.manager.clone(), json!({"action": "normal", "comment": "Fine by me."})).await;
+    let awaiting: Value = res.json().await.expect("json");
+    assert_eq!(awaiting["status"], "awaiting");
+    assert_eq!(awaiting["result"], Value::Null, "the result waits for the auditor");
+    let (subject, _) = last_mail(app, "a1@example.com").await;
+    assert!(subject.contains("review"), "{subject}");
+
+    let res = review(
+        d.auditor.clone(),
+        json!({"action": "violated", "comment": "Policy forbids it.", "internal": true}),
+    )
+    .await;
+    let done: Value = res.json().await.expect("json");
+    assert_eq!(done["status"], "audit_completed");
+    assert_eq!(done["result"], "violated");
+    assert!(done["closed_at"].is_string());
+    assert_eq!(done["allowed_actions"].as_array().map(|a| a.iter().any(|x| x == "violated")), Some(false));
+    let actions: Vec<&str> =
+        done["history"].as_array().expect("history").iter().filter_map(|s| s["action"].as_str()).collect();
+    assert_eq!(
+        actions,
+        ["requested", "submitted", "returned", "submitted", "confirmed_normal", "confirmed_violated"]
+    );
+}
+
+#[tokio::test]
+async fn requests_are_checked_and_readable_only_by_those_concerned() {
+    let d = desk().await;
+    let app = &d.app;
+    let res = app
+        .post(
+            "/api/explanations",
+            &d.analyst,
+            json!({"violator_id": "NOBODY", "category_id": 999, "deadline": deadline(-1),
+                "message": "x".repeat(10_001), "evidence_record_ids": [123]}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields = error_fields(&problem);
+    for f in ["violator_id", "category_id", "deadline", "message", "evidence_record_ids"] {
+        assert!(fields.contains(&f.to_owned()), "{f} in {problem}");
+    }
+    // Asking needs EXPLANATION_AUDIT; reading needs an explanation permission or a reviewer role.
+    let (_, viewer) = app.account_with("viewer", &["TICKET_VIEW"], &[]).await;
+    let body = json!({"violator_id": "V1", "category_id": d.category, "deadline": deadline(2)});
+    assert_problem(app.post("/api/explanations", &viewer, body.clone()).await, StatusCode::FORBIDDEN).await;
+    let created: Value = app.post("/api/explanations", &d.analyst, body).await.json().await.expect("json");
+    let path = format!("/api/explanations/{}", created["id"]);
+    assert_problem(app.get(&path, &viewer).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(app.get(&path, &d.manager).await.status(), StatusCode::OK, "the manager reads it");
+    assert_problem(app.get("/api/explanations/424242", &d.analyst).await, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn unknown_links_all_look_alike_and_guessing_is_throttled() {
+    let d = desk().await;
+    let app = &d.app;
+    for i in 0..20 {
+        assert_problem(public(app, &format!("guess{i}")).await, StatusCode::NOT_FOUND).await;
+    }
+    assert_problem(public(app, "guess-more").await, StatusCode::TOO_MANY_REQUESTS).await;
+}
+
+#[tokio::test]
+async fn a_ticket_asks_for_an_explanation_and_shows_its_status() {
+    let d = desk().await;
+    let app = &d.app;
+    let site = app.site("HQ").await;
+    let (_, editor) = app.account_with("editor", &["TICKET_EDIT", "TICKET_VIEW"], &[site]).await;
+    let (_, outsider) = app.account_with("outsider", &["TICKET_EDIT", "TICKET_VIEW"], &[]).await;
+    let ticket: Value = app
+        .post("/api/tickets", &editor, json!({"site_id": site, "kind": "analysis", "title": "USB copy"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let path = format!("/api/tickets/{}/explanations", ticket["id"]);
+    let body = json!({"violator_id": "V1", "category_id": d.category, "deadline": deadline(5)});
+    // Another site's ticket is not there for this caller.
+    let problem =
+        assert_problem(app.post(&path, &outsider, body.clone()).await, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+    assert_eq!(error_fields(&problem), ["ticket_id"]);
+    let res = app.post(&path, &editor, body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap_or_default());
+    let created: Value = res.json().await.expect("json");
+    assert_eq!(created["ticket"]["name"], "USB copy");
+    let shown: Value =
+        app.get(&format!("/api/tickets/{}", ticket["id"]), &editor).await.json().await.expect("json");
+    assert_eq!(shown["explanation_status"], "new");
+
+    let token = violator_token(app).await;
+    assert_eq!(submit(app, &token, "It was my own photos.").await.status(), StatusCode::NO_CONTENT);
+    let shown: Value =
+        app.get(&format!("/api/tickets/{}", ticket["id"]), &editor).await.json().await.expect("json");
+    assert_eq!(shown["explanation_status"], "submitted", "the ticket follows its explanation");
+}
