@@ -2,19 +2,121 @@
 //! reading it, the reviewers' decisions, and the violator's public token page.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use socdesk_domain::explanations::service::{self, Links};
-use socdesk_types::{
-    Problem,
-    explanations::{ExplanationDetail, NewExplanation, PublicExplanation, ReviewRequest, SubmitExplanation},
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use socdesk_domain::{
+    DomainError,
+    explanations::{
+        list::{self as explanation_list, ExplanationFilter, ExplanationSort},
+        service::{self, Links},
+    },
+    pagination::PageRequest,
 };
+use socdesk_types::{
+    Page, Problem,
+    explanations::{
+        Explanation, ExplanationDetail, ExplanationStatus, NewExplanation, Priority, PublicExplanation,
+        ReviewRequest, SubmitExplanation,
+    },
+};
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{Auth, ExplanationAudit, TicketEdit, client_ip},
-    error::ApiResult,
-    extract::Json,
+    error::{ApiError, ApiResult},
+    extract::{Json, Query},
+    routes::comma_list,
     startup::AppState,
 };
+
+/// Filters, sort and paging of the explanation list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExplanationListQuery {
+    /// Requested at or after (RFC 3339); default: 30 days ago.
+    pub from: Option<DateTime<Utc>>,
+    /// Requested before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// Comma-separated priorities, e.g. `high,medium`.
+    pub priority: Option<String>,
+    /// Comma-separated statuses, e.g. `new,returned`.
+    pub status: Option<String>,
+    /// Comma-separated category ids.
+    pub category_id: Option<String>,
+    pub violator_id: Option<String>,
+    pub ticket_id: Option<i64>,
+    /// Text in the message, the violator's name or id, or the category (case-insensitive).
+    pub q: Option<String>,
+    /// `created_at` (default `-created_at`), `deadline`, `priority`, `status`, `id`; prefix `-`
+    /// for descending.
+    pub sort: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1..=500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
+}
+
+impl ExplanationListQuery {
+    fn filter(&self) -> ApiResult<ExplanationFilter> {
+        let mut errors = Vec::new();
+        let priorities =
+            comma_list("priority", self.priority.as_deref(), Priority::parse).unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            });
+        let statuses =
+            comma_list("status", self.status.as_deref(), ExplanationStatus::parse).unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            });
+        let category_ids = comma_list("category_id", self.category_id.as_deref(), |s| s.parse::<i64>().ok())
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            });
+        if !errors.is_empty() {
+            return Err(ApiError::Domain(DomainError::Validation(errors)));
+        }
+        Ok(ExplanationFilter {
+            from: self.from,
+            to: self.to,
+            priorities,
+            statuses,
+            category_ids,
+            violator_id: self.violator_id.clone(),
+            ticket_id: self.ticket_id,
+            keyword: self.q.clone(),
+        })
+    }
+}
+
+/// The explanation list, newest request first by default; without `from`, the last 30 days.
+///
+/// Needs: any signed-in account; `EXPLANATION_VIEW` or `EXPLANATION_AUDIT` see all, others only
+/// those they asked for or review.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = [])),
+    params(ExplanationListQuery),
+    responses(
+        (status = 200, description = "A page", body = Page<Explanation>),
+        (status = 422, description = "Invalid filters", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/explanations")]
+async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: Query<ExplanationListQuery>,
+) -> ApiResult<HttpResponse> {
+    let filter = query.0.filter()?;
+    let sort = ExplanationSort::parse(query.0.sort.as_deref())?;
+    let page = PageRequest::parse(query.0.cursor.as_deref(), query.0.limit)?;
+    Ok(HttpResponse::Ok().json(explanation_list::list(&state.db, &auth, &filter, sort, &page).await?))
+}
 
 fn links(state: &AppState) -> Links {
     Links { public_url: state.settings.public_url.clone() }
@@ -167,7 +269,8 @@ async fn public_submit(
 
 /// Registers the explanation routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create)
+    cfg.service(list)
+        .service(create)
         .service(create_from_ticket)
         .service(get_one)
         .service(review)

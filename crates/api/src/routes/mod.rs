@@ -54,6 +54,23 @@ pub fn if_match(req: &actix_web::HttpRequest) -> ApiResult<Option<i64>> {
         .map_err(|_| crate::error::ApiError::invalid("If-Match", "must be the version you read, e.g. \"3\""))
 }
 
+/// A comma-separated query value (`high,medium`) parsed item by item; an unknown item is a
+/// validation error naming `field`.
+pub fn comma_list<T>(
+    field: &str,
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, socdesk_types::FieldError> {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else { return Ok(Vec::new()) };
+    raw.split(',')
+        .map(|part| {
+            parse(part.trim()).ok_or_else(|| {
+                socdesk_types::FieldError::new(field, format!("unknown value {:?}", part.trim()))
+            })
+        })
+        .collect()
+}
+
 /// Paging parameters of lists that have no filters of their own.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

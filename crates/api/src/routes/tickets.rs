@@ -13,7 +13,7 @@ use socdesk_domain::{
     },
 };
 use socdesk_types::{
-    FieldError, Page, Problem,
+    Page, Problem,
     logs::Occurrences,
     tickets::{
         BulkRequest, BulkResponse, CreatedBy, EvidenceRecord, HistoryEntry, Memo, NewMemo, NewTicket,
@@ -28,7 +28,7 @@ use crate::{
     auth::{Auth, TicketEdit, TicketView},
     error::{ApiError, ApiResult},
     extract::{Json, Query},
-    routes::{PageQuery, if_match},
+    routes::{PageQuery, comma_list, if_match},
     startup::AppState,
 };
 
@@ -66,20 +66,6 @@ pub struct TicketListQuery {
     /// Rows per page, 1..=500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
-}
-
-fn comma_list<T>(
-    field: &str,
-    raw: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Vec<T>, FieldError> {
-    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else { return Ok(Vec::new()) };
-    raw.split(',')
-        .map(|part| {
-            parse(part.trim())
-                .ok_or_else(|| FieldError::new(field, format!("unknown value {:?}", part.trim())))
-        })
-        .collect()
 }
 
 impl TicketListQuery {

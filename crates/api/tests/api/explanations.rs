@@ -281,3 +281,64 @@ async fn a_ticket_asks_for_an_explanation_and_shows_its_status() {
         app.get(&format!("/api/tickets/{}", ticket["id"]), &editor).await.json().await.expect("json");
     assert_eq!(shown["explanation_status"], "submitted", "the ticket follows its explanation");
 }
+
+#[tokio::test]
+async fn the_list_filters_sorts_pages_and_shows_each_caller_only_what_they_may_read() {
+    let d = desk().await;
+    let app = &d.app;
+    for (priority, message) in
+        [("high", "USB copy"), ("low", "Mail to a rival"), ("medium", "Printed payroll")]
+    {
+        let res = app
+            .post(
+                "/api/explanations",
+                &d.analyst,
+                json!({"violator_id": "V1", "category_id": d.category, "deadline": deadline(2),
+                    "priority": priority, "message": message}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let page: Value = app.get("/api/explanations", &d.analyst).await.json().await.expect("json");
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["items"][0]["priority"], "medium", "newest first");
+    let page: Value =
+        app.get("/api/explanations?sort=priority&limit=2", &d.analyst).await.json().await.expect("json");
+    let order: Vec<&str> =
+        page["items"].as_array().expect("items").iter().filter_map(|i| i["priority"].as_str()).collect();
+    assert_eq!(order, ["high", "medium"]);
+    let cursor = page["next_cursor"].as_str().expect("a next page");
+    let next: Value = app
+        .get(&format!("/api/explanations?sort=priority&limit=2&cursor={cursor}"), &d.analyst)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(next["items"][0]["priority"], "low");
+    let found: Value = app
+        .get("/api/explanations?q=RIVAL&priority=low,medium", &d.analyst)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(found["total"], 1);
+    let old: Value = app
+        .get("/api/explanations?to=2020-01-01T00:00:00Z&from=2019-01-01T00:00:00Z", &d.analyst)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(old["total"], 0);
+    let problem = assert_problem(
+        app.get("/api/explanations?status=lost&sort=x", &d.analyst).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(error_fields(&problem).contains(&"status".to_owned()), "{problem}");
+
+    // The manager sees the ones they review; an unrelated account sees none.
+    let mine: Value = app.get("/api/explanations", &d.manager).await.json().await.expect("json");
+    assert_eq!(mine["total"], 3);
+    let theirs: Value = app.get("/api/explanations", &d.auditor).await.json().await.expect("json");
+    assert_eq!(theirs["total"], 0);
+}
