@@ -304,3 +304,34 @@ pub struct ReviewRequest {
     #[serde(default)]
     pub internal: bool,
 }
+
+crate::wire_enum! {
+    /// What `GET /api/explanations/trend` counts per day.
+    pub enum TrendView {
+        /// Requests by their current status.
+        Status = "status",
+        /// Requests by result (`normal`, `violated`, `none` while undecided).
+        Result = "result",
+    }
+}
+
+/// One day of the explanation trend.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExplanationTrendDay {
+    /// `yyyy-MM-dd` in the server's time zone.
+    pub date: String,
+    pub total: u64,
+    /// Every status (or result) of the view, zero included.
+    pub counts: std::collections::BTreeMap<String, u64>,
+}
+
+/// `GET /api/explanations/trend`: requests per request day over the filtered period.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExplanationTrend {
+    pub view: TrendView,
+    /// The IANA time zone days are counted in (`SOCDESK_TIMEZONE`).
+    pub timezone: String,
+    pub days: Vec<ExplanationTrendDay>,
+}

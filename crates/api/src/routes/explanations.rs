@@ -9,14 +9,15 @@ use socdesk_domain::{
     explanations::{
         list::{self as explanation_list, ExplanationFilter, ExplanationSort},
         service::{self, Links},
+        trend as explanation_trend,
     },
     pagination::PageRequest,
 };
 use socdesk_types::{
     Page, Problem,
     explanations::{
-        Explanation, ExplanationDetail, ExplanationStatus, NewExplanation, Priority, PublicExplanation,
-        ReviewRequest, SubmitExplanation,
+        Explanation, ExplanationDetail, ExplanationStatus, ExplanationTrend, NewExplanation, Priority,
+        PublicExplanation, ReviewRequest, SubmitExplanation, TrendView,
     },
 };
 use utoipa::IntoParams;
@@ -116,6 +117,68 @@ async fn list(
     let sort = ExplanationSort::parse(query.0.sort.as_deref())?;
     let page = PageRequest::parse(query.0.cursor.as_deref(), query.0.limit)?;
     Ok(HttpResponse::Ok().json(explanation_list::list(&state.db, &auth, &filter, sort, &page).await?))
+}
+
+/// The trend's view and the list's filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExplanationTrendQuery {
+    /// `status` (default) or `result`.
+    pub view: Option<TrendView>,
+    /// Requested at or after (RFC 3339); default: 30 days ago.
+    pub from: Option<DateTime<Utc>>,
+    /// Requested before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// Comma-separated priorities.
+    pub priority: Option<String>,
+    /// Comma-separated statuses.
+    pub status: Option<String>,
+    /// Comma-separated category ids.
+    pub category_id: Option<String>,
+    pub violator_id: Option<String>,
+    pub ticket_id: Option<i64>,
+    /// Text in the message, the violator's name or id, or the category.
+    pub q: Option<String>,
+}
+
+/// Daily counts of requests by status, or by result (`view=result`), over the same filters as
+/// the list (default: the last 30 days), in `SOCDESK_TIMEZONE` days.
+///
+/// Needs: any signed-in account (counting only what it may read).
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = [])),
+    params(ExplanationTrendQuery),
+    responses(
+        (status = 200, description = "A day per date", body = ExplanationTrend),
+        (status = 422, description = "Invalid filters or period", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/explanations/trend")]
+async fn trend(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: Query<ExplanationTrendQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.0;
+    let filter = ExplanationListQuery {
+        from: q.from,
+        to: q.to,
+        priority: q.priority,
+        status: q.status,
+        category_id: q.category_id,
+        violator_id: q.violator_id,
+        ticket_id: q.ticket_id,
+        q: q.q,
+        sort: None,
+        cursor: None,
+        limit: None,
+    }
+    .filter()?;
+    let view = q.view.unwrap_or(TrendView::Status);
+    Ok(HttpResponse::Ok()
+        .json(explanation_trend::trend(&state.db, &auth, &filter, view, state.settings.timezone).await?))
 }
 
 fn links(state: &AppState) -> Links {
@@ -270,6 +333,7 @@ async fn public_submit(
 /// Registers the explanation routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
+        .service(trend)
         .service(create)
         .service(create_from_ticket)
         .service(get_one)

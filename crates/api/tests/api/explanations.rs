@@ -336,6 +336,28 @@ async fn the_list_filters_sorts_pages_and_shows_each_caller_only_what_they_may_r
     .await;
     assert!(error_fields(&problem).contains(&"status".to_owned()), "{problem}");
 
+    // The trend counts the same requests per day, by status or by result.
+    let trend: Value = app.get("/api/explanations/trend", &d.analyst).await.json().await.expect("json");
+    let days = trend["days"].as_array().expect("days");
+    assert_eq!(days.len(), 30, "the last 30 days by default");
+    let today = days.last().expect("today");
+    assert_eq!(today["total"], 3);
+    assert_eq!(today["counts"]["new"], 3);
+    assert_eq!(today["counts"]["audit_completed"], 0, "every status is listed");
+    let by_result: Value = app
+        .get("/api/explanations/trend?view=result&priority=high", &d.analyst)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let today = by_result["days"].as_array().and_then(|d| d.last()).cloned().expect("today");
+    assert_eq!(today["counts"], json!({"none": 1, "normal": 0, "violated": 0}));
+    assert_problem(
+        app.get("/api/explanations/trend?view=mood", &d.analyst).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+
     // The manager sees the ones they review; an unrelated account sees none.
     let mine: Value = app.get("/api/explanations", &d.manager).await.json().await.expect("json");
     assert_eq!(mine["total"], 3);

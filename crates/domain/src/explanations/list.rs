@@ -86,7 +86,11 @@ fn visible(actor: &Actor) -> Select<explanation::Entity> {
     select.filter(mine)
 }
 
-fn filtered(actor: &Actor, f: &ExplanationFilter, now: DateTime<Utc>) -> Select<explanation::Entity> {
+pub(crate) fn filtered(
+    actor: &Actor,
+    f: &ExplanationFilter,
+    now: DateTime<Utc>,
+) -> Select<explanation::Entity> {
     let mut q = visible(actor);
     let from = f.from.unwrap_or(now - Duration::days(30));
     q = q.filter(explanation::Column::CreatedAt.gte(from));

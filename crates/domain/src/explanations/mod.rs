@@ -7,5 +7,6 @@
 pub(crate) mod assemble;
 pub mod list;
 pub mod service;
+pub mod trend;
 pub mod window;
 pub mod workflow;

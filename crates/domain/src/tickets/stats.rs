@@ -18,12 +18,21 @@ use crate::{
 /// The longest trend period, in days.
 pub const MAX_TREND_DAYS: u64 = 366;
 
+/// The instant `day` begins in `tz`.
+pub(crate) fn day_start(day: NaiveDate, tz: Tz) -> Option<DateTime<Utc>> {
+    day.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(tz).earliest()).map(|t| t.with_timezone(&Utc))
+}
+
 /// The calendar days from `from` to `to` (exclusive) in `tz`; the last 30 days by default.
-fn period(filter: &TicketFilter, tz: Tz, now: DateTime<Utc>) -> DomainResult<(NaiveDate, NaiveDate)> {
+pub(crate) fn period(
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> DomainResult<(NaiveDate, NaiveDate)> {
     let today = now.with_timezone(&tz).date_naive();
-    let last =
-        filter.to.map_or(today, |to| (to - chrono::Duration::nanoseconds(1)).with_timezone(&tz).date_naive());
-    let first = filter.from.map_or_else(|| last - Days::new(29), |from| from.with_timezone(&tz).date_naive());
+    let last = to.map_or(today, |to| (to - chrono::Duration::nanoseconds(1)).with_timezone(&tz).date_naive());
+    let first = from.map_or_else(|| last - Days::new(29), |from| from.with_timezone(&tz).date_naive());
     if first > last {
         return Err(DomainError::invalid("from", "must be before to"));
     }
@@ -43,15 +52,8 @@ pub async fn trend(
     filter: &TicketFilter,
     tz: Tz,
 ) -> DomainResult<TicketTrend> {
-    let (first, last) = period(filter, tz, Utc::now())?;
-    let start = first
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(tz).earliest())
-        .map(|t| t.with_timezone(&Utc));
-    let end = (last + Days::new(1))
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(tz).earliest())
-        .map(|t| t.with_timezone(&Utc));
+    let (first, last) = period(filter.from, filter.to, tz, Utc::now())?;
+    let (start, end) = (day_start(first, tz), day_start(last + Days::new(1), tz));
     let mut bounded = filter.clone();
     bounded.from = start.max(filter.from);
     bounded.to = match (end, filter.to) {
@@ -165,7 +167,7 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-22T16:00:00Z")
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_default();
-        let (first, last) = period(&TicketFilter::default(), chrono_tz::Asia::Seoul, now).unwrap_or_default();
+        let (first, last) = period(None, None, chrono_tz::Asia::Seoul, now).unwrap_or_default();
         // 16:00 UTC is already the 23rd in Seoul.
         assert_eq!(last.to_string(), "2026-11-23");
         assert_eq!(first.to_string(), "2026-10-25");
@@ -179,12 +181,12 @@ mod tests {
             to: at("2026-01-01T00:00:00Z"),
             ..Default::default()
         };
-        assert!(period(&backwards, Tz::UTC, Utc::now()).is_err());
+        assert!(period(backwards.from, backwards.to, Tz::UTC, Utc::now()).is_err());
         let long = TicketFilter {
             from: at("2020-01-01T00:00:00Z"),
             to: at("2026-01-01T00:00:00Z"),
             ..Default::default()
         };
-        assert!(period(&long, Tz::UTC, Utc::now()).is_err());
+        assert!(period(long.from, long.to, Tz::UTC, Utc::now()).is_err());
     }
 }
