@@ -62,6 +62,13 @@ impl From<DbErr> for DomainError {
             }
             _ => match err {
                 DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => DomainError::Unavailable(err),
+                // SQLite reports a RESTRICT foreign key as a trigger constraint (extended code
+                // 1811), which sea-orm does not classify; it is the same conflict.
+                other if other.to_string().contains("FOREIGN KEY constraint failed") => {
+                    DomainError::Conflict(
+                        "the change refers to an item that does not exist or is in use".into(),
+                    )
+                }
                 other => DomainError::Db(other),
             },
         }

@@ -119,3 +119,20 @@ async fn any_signed_in_account_can_read_the_catalogues() {
         assert_problem(app.post(path, &token, json!({"name": "Mine"})).await, StatusCode::FORBIDDEN).await;
     }
 }
+
+#[tokio::test]
+async fn a_site_or_category_still_in_use_is_not_deleted() {
+    let app = spawn_app().await;
+    let site = app.site("Busy").await;
+    let res = app
+        .post("/api/tickets", &app.admin_token, json!({"site_id": site, "kind": "analysis", "title": "x"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let problem = assert_problem(
+        app.delete(&format!("/api/sites/{site}"), &app.admin_token).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("in use")), "{problem}");
+    assert_eq!(app.get(&format!("/api/sites/{site}"), &app.admin_token).await.status(), StatusCode::OK);
+}
