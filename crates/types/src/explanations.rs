@@ -335,3 +335,51 @@ pub struct ExplanationTrend {
     pub timezone: String,
     pub days: Vec<ExplanationTrendDay>,
 }
+
+/// Body of `POST /api/explanations/bulk-review`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkReview {
+    /// 1..=1000 explanation ids.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
+    pub ids: Vec<i64>,
+    /// `normal` / `violated`: audit-completed with that result; `return`: back to `new` with a
+    /// new link for the violator.
+    pub action: ReviewAction,
+    /// The auditor's opinion, required (1..=10,000 characters), recorded on each.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10000))]
+    pub opinion: String,
+}
+
+/// Body of `POST /api/explanations/bulk-delete`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkDelete {
+    /// 1..=1000 explanation ids.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
+    pub ids: Vec<i64>,
+}
+
+/// The outcome of a bulk action for one explanation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExplanationBulkItem {
+    pub id: i64,
+    pub ok: bool,
+    /// Its status afterwards (a review), when it changed.
+    pub status: Option<ExplanationStatus>,
+    /// Why it was refused: the HTTP status a single request would have got, and the message.
+    pub error_status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// The answer of a bulk action: one result per requested id, in request order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExplanationBulkResponse {
+    pub succeeded: u32,
+    pub failed: u32,
+    pub results: Vec<ExplanationBulkItem>,
+}

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use socdesk_domain::{
     DomainError,
     explanations::{
+        bulk as explanation_bulk,
         list::{self as explanation_list, ExplanationFilter, ExplanationSort},
         service::{self, Links},
         trend as explanation_trend,
@@ -16,8 +17,9 @@ use socdesk_domain::{
 use socdesk_types::{
     Page, Problem,
     explanations::{
-        Explanation, ExplanationDetail, ExplanationStatus, ExplanationTrend, NewExplanation, Priority,
-        PublicExplanation, ReviewRequest, SubmitExplanation, TrendView,
+        BulkDelete, BulkReview, Explanation, ExplanationBulkResponse, ExplanationDetail, ExplanationStatus,
+        ExplanationTrend, NewExplanation, Priority, PublicExplanation, ReviewRequest, SubmitExplanation,
+        TrendView,
     },
 };
 use utoipa::IntoParams;
@@ -181,6 +183,51 @@ async fn trend(
         .json(explanation_trend::trend(&state.db, &auth, &filter, view, state.settings.timezone).await?))
 }
 
+/// Reviews many explanations at once: `normal` / `violated` completes the audit with that
+/// result, `return` sends them back to `new` and mails each violator a new link. The opinion is
+/// required and recorded on each. One result per id.
+///
+/// Needs: `EXPLANATION_AUDIT`.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = ["EXPLANATION_AUDIT"])),
+    request_body = BulkReview,
+    responses(
+        (status = 200, description = "A result per id", body = ExplanationBulkResponse),
+        (status = 422, description = "No ids, too many, or no opinion", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/explanations/bulk-review")]
+async fn bulk_review(
+    state: web::Data<AppState>,
+    auth: Auth<ExplanationAudit>,
+    body: Json<BulkReview>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(explanation_bulk::review(&state.db, &auth, body.0, &links(&state)).await?))
+}
+
+/// Deletes explanations (with their evidence and history); each deletion is kept in the audit
+/// log. One result per id.
+///
+/// Needs: `EXPLANATION_AUDIT`.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = ["EXPLANATION_AUDIT"])),
+    request_body = BulkDelete,
+    responses(
+        (status = 200, description = "A result per id", body = ExplanationBulkResponse),
+        (status = 422, description = "No ids, or too many", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/explanations/bulk-delete")]
+async fn bulk_delete(
+    state: web::Data<AppState>,
+    auth: Auth<ExplanationAudit>,
+    body: Json<BulkDelete>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(explanation_bulk::delete(&state.db, &auth, body.0).await?))
+}
+
 fn links(state: &AppState) -> Links {
     Links { public_url: state.settings.public_url.clone() }
 }
@@ -335,6 +382,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
         .service(trend)
         .service(create)
+        .service(bulk_review)
+        .service(bulk_delete)
         .service(create_from_ticket)
         .service(get_one)
         .service(review)

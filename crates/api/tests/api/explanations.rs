@@ -364,3 +364,93 @@ async fn the_list_filters_sorts_pages_and_shows_each_caller_only_what_they_may_r
     let theirs: Value = app.get("/api/explanations", &d.auditor).await.json().await.expect("json");
     assert_eq!(theirs["total"], 0);
 }
+
+#[tokio::test]
+async fn auditors_review_and_delete_in_bulk_with_a_result_per_id() {
+    let d = desk().await;
+    let app = &d.app;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let created: Value = app
+            .post(
+                "/api/explanations",
+                &d.analyst,
+                json!({"violator_id": "V1", "category_id": d.category, "deadline": deadline(2)}),
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        ids.push(created["id"].as_i64().expect("id"));
+    }
+    let problem = assert_problem(
+        app.post(
+            "/api/explanations/bulk-review",
+            &d.analyst,
+            json!({"ids": ids, "action": "normal", "opinion": "  "}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), ["opinion"]);
+    assert_problem(
+        app.post(
+            "/api/explanations/bulk-review",
+            &d.manager,
+            json!({"ids": ids, "action": "normal", "opinion": "ok"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    let res = app
+        .post(
+            "/api/explanations/bulk-review",
+            &d.analyst,
+            json!({"ids": [ids[0], ids[1], 999_999], "action": "violated", "opinion": "Confirmed by the audit team."}),
+        )
+        .await;
+    let answer: Value = res.json().await.expect("json");
+    assert_eq!(answer["succeeded"], 2);
+    assert_eq!(answer["results"][2]["error_status"], 404);
+    let one: Value =
+        app.get(&format!("/api/explanations/{}", ids[0]), &d.analyst).await.json().await.expect("json");
+    assert_eq!(one["status"], "audit_completed");
+    assert_eq!(one["result"], "violated");
+    assert_eq!(one["history"][1]["comment"], "Confirmed by the audit team.");
+
+    // A bulk return goes back to new with a new link for the violator.
+    let before = violator_token(app).await;
+    let answer: Value = app
+        .post(
+            "/api/explanations/bulk-review",
+            &d.analyst,
+            json!({"ids": [ids[0]], "action": "return", "opinion": "Reopened."}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(answer["results"][0]["status"], "new");
+    let after = violator_token(app).await;
+    assert_ne!(before, after);
+    assert_eq!(public(app, &after).await.status(), StatusCode::OK);
+
+    let answer: Value = app
+        .post("/api/explanations/bulk-delete", &d.analyst, json!({"ids": [ids[2], ids[2], 424_242]}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(answer["succeeded"], 1, "{answer}");
+    assert_eq!(answer["results"].as_array().map(Vec::len), Some(2), "duplicates count once");
+    assert_problem(
+        app.get(&format!("/api/explanations/{}", ids[2]), &d.analyst).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let log: Value = app.get("/api/audit-log", &app.admin_token).await.json().await.expect("json");
+    assert!(log.to_string().contains("explanation.delete"), "the deletion is kept in the audit log");
+}

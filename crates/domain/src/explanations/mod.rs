@@ -5,6 +5,7 @@
 //! outcome and the mail it calls for in one transaction.
 
 pub(crate) mod assemble;
+pub mod bulk;
 pub mod list;
 pub mod service;
 pub mod trend;

@@ -56,20 +56,20 @@ pub struct Links {
 }
 
 impl Links {
-    fn violator(&self, token: &str) -> String {
+    pub(crate) fn violator(&self, token: &str) -> String {
         format!("{}/explain/{token}", self.public_url)
     }
 
-    fn review(&self, id: i64) -> String {
+    pub(crate) fn review(&self, id: i64) -> String {
         format!("{}/explanations/{id}/review", self.public_url)
     }
 }
 
-fn status_rank(s: ExplanationStatus) -> i16 {
+pub(crate) fn status_rank(s: ExplanationStatus) -> i16 {
     ExplanationStatus::ALL.iter().position(|x| *x == s).unwrap_or_default() as i16
 }
 
-fn status_of(m: &explanation::Model) -> DomainResult<ExplanationStatus> {
+pub(crate) fn status_of(m: &explanation::Model) -> DomainResult<ExplanationStatus> {
     ExplanationStatus::parse(&m.status)
         .ok_or_else(|| DomainError::Internal(format!("explanation {} has status '{}'", m.id, m.status)))
 }
@@ -89,7 +89,7 @@ async fn employee_named(
 
 /// One history row.
 #[expect(clippy::too_many_arguments, reason = "one row, named columns")]
-async fn step(
+pub(crate) async fn step(
     db: &impl ConnectionTrait,
     explanation_id: i64,
     at: DateTime<Utc>,
@@ -120,7 +120,7 @@ async fn step(
 
 /// Writes the mail of `kind` about `e` to `to` into the outbox, in `to`'s language.
 #[expect(clippy::too_many_arguments, reason = "the values a template fills")]
-async fn mail(
+pub(crate) async fn mail(
     db: &impl ConnectionTrait,
     kind: MailKind,
     e: &explanation::Model,
@@ -168,7 +168,11 @@ async fn mail(
 }
 
 /// Gives the violator a new link (the old one stops working) and returns its token.
-async fn issue_link(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> DomainResult<String> {
+pub(crate) async fn issue_link(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> DomainResult<String> {
     let token = secrets::random_token();
     explanation::Entity::update_many()
         .col_expr(
@@ -392,7 +396,7 @@ pub async fn create(
 }
 
 /// Sets a ticket's explanation status to its latest explanation's.
-async fn follow_ticket(db: &impl ConnectionTrait, ticket_id: i64) -> DomainResult<()> {
+pub(crate) async fn follow_ticket(db: &impl ConnectionTrait, ticket_id: i64) -> DomainResult<()> {
     use sea_orm::QueryOrder;
     let latest = explanation::Entity::find()
         .filter(explanation::Column::TicketId.eq(ticket_id))
