@@ -17,16 +17,16 @@ use socdesk_domain::{
 use socdesk_types::{
     Page, Problem,
     explanations::{
-        BulkDelete, BulkReview, Explanation, ExplanationBulkResponse, ExplanationDetail, ExplanationStatus,
-        ExplanationTrend, NewExplanation, Priority, PublicExplanation, ReviewRequest, SubmitExplanation,
-        TrendView,
+        BulkDelete, BulkReview, Explanation, ExplanationAction, ExplanationBulkResponse, ExplanationDetail,
+        ExplanationStatus, ExplanationTrend, NewExplanation, Priority, PublicExplanation, ReviewRequest,
+        SubmitExplanation, TrendView,
     },
 };
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth::{Auth, ExplanationAudit, TicketEdit, client_ip},
+    auth::{Auth, ExplanationAudit, TicketEdit, TicketView, client_ip},
     error::{ApiError, ApiResult},
     extract::{Json, Query},
     routes::comma_list,
@@ -228,6 +228,75 @@ async fn bulk_delete(
     Ok(HttpResponse::Ok().json(explanation_bulk::delete(&state.db, &auth, body.0).await?))
 }
 
+/// Mails the violator a new link with the request again; the old link stops working. Only
+/// while the explanation waits for the violator (`new`, `returned`, `audit_returned`).
+///
+/// Needs: `EXPLANATION_AUDIT`.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = ["EXPLANATION_AUDIT"])),
+    params(("id" = i64, Path, description = "Explanation id")),
+    responses(
+        (status = 200, description = "The explanation now", body = ExplanationDetail),
+        (status = 404, description = "No such explanation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It does not wait for the violator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/explanations/{id}/reissue-link")]
+async fn reissue_link(
+    state: web::Data<AppState>,
+    auth: Auth<ExplanationAudit>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let action = ExplanationAction::ReissueLink;
+    Ok(HttpResponse::Ok()
+        .json(service::change_link(&state.db, &auth, id.into_inner(), action, &links(&state)).await?))
+}
+
+/// Makes the violator's link stop working (no new one is sent).
+///
+/// Needs: `EXPLANATION_AUDIT`.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = ["EXPLANATION_AUDIT"])),
+    params(("id" = i64, Path, description = "Explanation id")),
+    responses(
+        (status = 200, description = "The explanation now", body = ExplanationDetail),
+        (status = 404, description = "No such explanation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/explanations/{id}/revoke-link")]
+async fn revoke_link(
+    state: web::Data<AppState>,
+    auth: Auth<ExplanationAudit>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let action = ExplanationAction::RevokeLink;
+    Ok(HttpResponse::Ok()
+        .json(service::change_link(&state.db, &auth, id.into_inner(), action, &links(&state)).await?))
+}
+
+/// The ticket's Explanations tab: the explanations asked for from it, newest first.
+///
+/// Needs: `TICKET_VIEW` and the ticket's site.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = ["TICKET_VIEW"])),
+    params(("id" = i64, Path, description = "Ticket id")),
+    responses(
+        (status = 200, description = "Its explanations", body = Vec<Explanation>),
+        (status = 404, description = "No such ticket on your sites", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{id}/explanations")]
+async fn of_ticket(
+    state: web::Data<AppState>,
+    auth: Auth<TicketView>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(service::of_ticket(&state.db, &auth, id.into_inner()).await?))
+}
+
 fn links(state: &AppState) -> Links {
     Links { public_url: state.settings.public_url.clone() }
 }
@@ -385,6 +454,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(bulk_review)
         .service(bulk_delete)
         .service(create_from_ticket)
+        .service(of_ticket)
+        .service(reissue_link)
+        .service(revoke_link)
         .service(get_one)
         .service(review)
         .service(public_view)

@@ -454,3 +454,61 @@ async fn auditors_review_and_delete_in_bulk_with_a_result_per_id() {
     let log: Value = app.get("/api/audit-log", &app.admin_token).await.json().await.expect("json");
     assert!(log.to_string().contains("explanation.delete"), "the deletion is kept in the audit log");
 }
+
+#[tokio::test]
+async fn links_can_be_reissued_or_revoked_and_a_ticket_lists_its_explanations() {
+    let d = desk().await;
+    let app = &d.app;
+    let site = app.site("HQ").await;
+    let (_, editor) = app.account_with("editor", &["TICKET_EDIT", "TICKET_VIEW"], &[site]).await;
+    let (_, outsider) = app.account_with("outsider", &["TICKET_VIEW"], &[]).await;
+    let ticket: Value = app
+        .post("/api/tickets", &editor, json!({"site_id": site, "kind": "analysis", "title": "Badge misuse"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let body = json!({"violator_id": "V1", "category_id": d.category, "deadline": deadline(5)});
+    let created: Value = app
+        .post(&format!("/api/tickets/{}/explanations", ticket["id"]), &editor, body)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_i64().expect("id");
+    let tab: Value = app
+        .get(&format!("/api/tickets/{}/explanations", ticket["id"]), &editor)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(tab.as_array().map(Vec::len), Some(1));
+    assert_eq!(tab[0]["id"], id);
+    assert_problem(
+        app.get(&format!("/api/tickets/{}/explanations", ticket["id"]), &outsider).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    let first = violator_token(app).await;
+    let res = app.post(&format!("/api/explanations/{id}/reissue-link"), &d.analyst, json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let second = violator_token(app).await;
+    assert_ne!(first, second);
+    assert_problem(public(app, &first).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(public(app, &second).await.status(), StatusCode::OK);
+
+    let revoked: Value = app
+        .post(&format!("/api/explanations/{id}/revoke-link"), &d.analyst, json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(revoked["link_active"], false);
+    assert_problem(public(app, &second).await, StatusCode::NOT_FOUND).await;
+    assert_problem(
+        app.post(&format!("/api/explanations/{id}/revoke-link"), &editor, json!({})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}

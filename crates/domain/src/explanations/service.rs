@@ -729,3 +729,66 @@ pub async fn review(
     txn.commit().await?;
     get(db, actor, id).await
 }
+
+/// `reissue-link` (a new link mailed with the request again; the old one dies) or
+/// `revoke-link` (no link works any more), for EXPLANATION_AUDIT.
+pub async fn change_link(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    action: socdesk_types::explanations::ExplanationAction,
+    links: &Links,
+) -> DomainResult<ExplanationDetail> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let e =
+        explanation::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound("explanation"))?;
+    if !may_read(actor, &e) {
+        return Err(DomainError::NotFound("explanation"));
+    }
+    let status = status_of(&e)?;
+    let facts = ExplanationFacts { status, has_auditor: e.auditor_id.is_some() };
+    let workflow::Effect::Link { notify } = workflow::transition(facts, roles_of(actor, &e), action)? else {
+        return Err(DomainError::Internal(format!("{action} is not a link action")));
+    };
+    let who = ("audit", actor.employee_id.as_deref(), Some(actor.account_id));
+    if notify == Notify::Violator {
+        let violator = employee::Entity::find_by_id(e.violator_id.clone())
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound("employee"))?;
+        let token = issue_link(&txn, id, now).await?;
+        mail(&txn, MailKind::Request, &e, &violator, &violator, links.violator(&token), None, now).await?;
+        step(&txn, id, now, who, "link_reissued", None, None, None).await?;
+    } else {
+        explanation::Entity::update_many()
+            .col_expr(explanation::Column::TokenHash, sea_orm::sea_query::Expr::value(Option::<String>::None))
+            .filter(explanation::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        step(&txn, id, now, who, "link_revoked", None, None, None).await?;
+    }
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+
+/// The explanations asked for from a ticket the actor can see (its Explanations tab), newest
+/// first.
+pub async fn of_ticket(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_id: i64,
+) -> DomainResult<Vec<socdesk_types::explanations::Explanation>> {
+    use sea_orm::QueryOrder;
+    visible_tickets(actor)
+        .filter(ticket::Column::Id.eq(ticket_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))?;
+    let rows = explanation::Entity::find()
+        .filter(explanation::Column::TicketId.eq(ticket_id))
+        .order_by_desc(explanation::Column::Id)
+        .all(db)
+        .await?;
+    assemble::summaries(db, rows).await
+}
