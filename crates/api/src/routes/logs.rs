@@ -1,7 +1,6 @@
 //! Log schemas, log tables, record ingest (`POST /api/logs/{table}`) and search.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
-use futures_util::StreamExt;
 use socdesk_domain::logs::{
     catalog,
     ingest::{self, IngestOptions, Line},
@@ -206,22 +205,7 @@ async fn ingest_records(
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     // Refuse the wrong type and an oversize declared length before reading anything.
     lines_of(content_type, b"[]")?;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = crate::extract::read_limited(&req, &mut payload, limit).await?;
     let lines = lines_of(content_type, &body)?;
     if lines.len() > settings.ingest_max_records {
         return Err(ApiError::invalid(

@@ -2,7 +2,6 @@
 //! analysts picking a violator), changed and imported by `ADMIN`; the automatic primary reviewer.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, put, web};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use socdesk_domain::{
     DomainError,
@@ -264,22 +263,7 @@ async fn import_employees(
         ),
     };
     let limit = state.settings.max_attachment_bytes;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = crate::extract::read_limited(&req, &mut payload, limit).await?;
     Ok(HttpResponse::Ok().json(import::import(&state.db, &auth, &body, encoding).await?))
 }
 
