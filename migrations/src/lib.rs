@@ -13,6 +13,7 @@ mod m0006_people;
 mod m0007_mail;
 mod m0008_explanation_categories;
 mod m0009_explanations;
+mod m0010_explanation_attachments;
 mod util;
 
 /// Every migration, in order.
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_mail::Migration),
             Box::new(m0008_explanation_categories::Migration),
             Box::new(m0009_explanations::Migration),
+            Box::new(m0010_explanation_attachments::Migration),
         ]
     }
 }

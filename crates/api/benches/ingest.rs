@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use socdesk_domain::{
     entities::log_record,
     logs::{
-        ingest::{IngestOptions, Line, ingest},
+        ingest::{Line, ingest},
         query::searchable_text,
     },
 };
@@ -163,6 +163,10 @@ async fn main() {
     }
     let floor_secs = started.elapsed().as_secs_f64();
 
+    let filing = socdesk_domain::rules::Filing {
+        evidence_cap: 1_000,
+        links: socdesk_domain::explanations::service::Links { public_url: "http://socdesk.test".into() },
+    };
     let started = Instant::now();
     let mut matched = 0u64;
     let mut created = 0usize;
@@ -172,7 +176,7 @@ async fn main() {
             .enumerate()
             .map(|(i, v)| Line { number: i as u64 + 1, content: Ok(v.clone()) })
             .collect();
-        let result = ingest(&db, "fw", lines, IngestOptions { evidence_cap: 1_000 }).await.expect("ingest");
+        let result = ingest(&db, "fw", lines, &filing).await.expect("ingest");
         assert_eq!(result.stored as usize, batch.len(), "every record stored");
         matched += result.matched;
         created += result.created_ticket_ids.len();

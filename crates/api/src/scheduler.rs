@@ -1,34 +1,68 @@
-//! The background loop that runs due batch rules. Every process runs one; the rules' claim
-//! (a conditional UPDATE of `next_run_at`) makes sure each due run happens in exactly one.
+//! The background loop of timed duties: due batch rules, then explanation reminders and overdue
+//! notices. Every process runs one; each duty claims its work with a conditional UPDATE (a
+//! rule's `next_run_at`, an explanation's `reminded_at` / `overdue_notified_at`), so each due
+//! run or notice happens in exactly one process.
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
-use socdesk_domain::rules::batch;
+use socdesk_domain::{
+    explanations::{reminders, service::Links},
+    rules::{Filing, batch},
+};
 use tokio::{task::JoinHandle, time::MissedTickBehavior};
 
+/// What the loop needs besides the database.
+#[derive(Debug, Clone)]
+pub struct Duties {
+    /// How often it wakes.
+    pub tick: chrono::Duration,
+    /// Evidence cap and mail links of batch rules; its links also serve reminders.
+    pub filing: Filing,
+}
+
 /// Starts the loop; it ends when the handle is aborted.
-pub fn spawn(db: DatabaseConnection, tick: chrono::Duration, evidence_cap: i64) -> JoinHandle<()> {
-    let period = tick.to_std().unwrap_or(std::time::Duration::from_secs(5));
+pub fn spawn(db: DatabaseConnection, duties: Duties) -> JoinHandle<()> {
+    let period = duties.tick.to_std().unwrap_or(std::time::Duration::from_secs(5));
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(period);
         interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
         loop {
             interval.tick().await;
-            match batch::run_due(&db, Utc::now(), evidence_cap).await {
-                Ok(runs) => {
-                    for run in runs {
-                        tracing::info!(
-                            rule_id = run.rule_id,
-                            matched = run.matched_records,
-                            groups = run.groups,
-                            created = run.created_ticket_ids.len(),
-                            updated = run.updated_ticket_ids.len(),
-                            "batch rule ran"
-                        );
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "batch rule scheduler failed; retrying next tick"),
-            }
+            run_rules(&db, &duties.filing).await;
+            run_reminders(&db, &duties.filing.links).await;
         }
     })
+}
+
+async fn run_rules(db: &DatabaseConnection, filing: &Filing) {
+    match batch::run_due(db, Utc::now(), filing).await {
+        Ok(runs) => {
+            for run in runs {
+                tracing::info!(
+                    rule_id = run.rule_id,
+                    matched = run.matched_records,
+                    groups = run.groups,
+                    created = run.created_ticket_ids.len(),
+                    updated = run.updated_ticket_ids.len(),
+                    "batch rule ran"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "batch rule scheduler failed; retrying next tick"),
+    }
+}
+
+async fn run_reminders(db: &DatabaseConnection, links: &Links) {
+    match reminders::run_due(db, links, Utc::now()).await {
+        Ok(sweep) => {
+            if !sweep.reminded.is_empty() || !sweep.overdue.is_empty() {
+                tracing::info!(
+                    reminded = ?sweep.reminded,
+                    overdue = ?sweep.overdue,
+                    "explanation reminders and overdue notices queued"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "explanation reminders failed; retrying next tick"),
+    }
 }

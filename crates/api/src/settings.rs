@@ -3,6 +3,7 @@
 use std::{env, net::SocketAddr, path::PathBuf};
 
 use chrono::Duration;
+use socdesk_domain::{explanations::service::Links, rules::Filing};
 
 /// A secret that never prints.
 #[derive(Clone, Default)]
@@ -114,6 +115,16 @@ fn seconds(name: &'static str, default: i64) -> Result<Duration, ConfigError> {
 }
 
 impl Settings {
+    /// Where links in mail point.
+    pub fn links(&self) -> Links {
+        Links { public_url: self.public_url.trim_end_matches('/').to_owned() }
+    }
+
+    /// What filing rule matches needs: the evidence cap and the mail links.
+    pub fn filing(&self) -> Filing {
+        Filing { evidence_cap: self.evidence_cap, links: self.links() }
+    }
+
     /// Reads the environment, with defaults for everything.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let jwt_secret = var("SOCDESK_JWT_SECRET").map(Secret::new);

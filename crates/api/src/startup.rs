@@ -137,8 +137,10 @@ impl Application {
         let state = web::Data::new(AppState { db: db.clone(), jwt, settings: Arc::new(settings), routes });
         let json_limit = state.settings.max_json_bytes;
         let mailer = crate::mailer::spawn(db.clone(), &state.settings).map_err(StartupError::Mail)?;
-        let scheduler =
-            crate::scheduler::spawn(db.clone(), state.settings.scheduler_tick, state.settings.evidence_cap);
+        let scheduler = crate::scheduler::spawn(
+            db.clone(),
+            crate::scheduler::Duties { tick: state.settings.scheduler_tick, filing: state.settings.filing() },
+        );
         let server = HttpServer::new(move || {
             // The docs go first: the `/api` scope would otherwise claim their paths.
             let (app, _) = App::new()

@@ -248,6 +248,8 @@ pub struct ExplanationStep {
     pub to_status: Option<ExplanationStatus>,
     pub result: Option<ExplanationResult>,
     pub comment: Option<String>,
+    /// Files the violator attached to this submission.
+    pub attachments: Vec<crate::tickets::Attachment>,
 }
 
 /// `GET /api/explanations/{id}`: the summary, the request message, evidence by schema, the
@@ -289,6 +291,10 @@ pub struct PublicExplanation {
 pub struct SubmitExplanation {
     /// 1 to 10,000 characters.
     pub explanation: String,
+    /// Files uploaded through this link (`POST /api/public/explanations/{token}/attachments`)
+    /// that this explanation carries; at most 10.
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
 }
 
 /// Body of `POST /api/explanations/{id}/review`.
@@ -382,4 +388,27 @@ pub struct ExplanationBulkResponse {
     pub succeeded: u32,
     pub failed: u32,
     pub results: Vec<ExplanationBulkItem>,
+}
+
+/// How an employee's explanations ended, over every request the caller may read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResultCounts {
+    pub total: u64,
+    /// Confirmed as Normal.
+    pub normal: u64,
+    /// Confirmed as Violated.
+    pub violated: u64,
+    /// Not decided yet.
+    pub open: u64,
+}
+
+/// `GET /api/employees/{id}/explanations`: an employee's explanation history (newest first,
+/// every date) and how their explanations ended, so a reviewer sees repeat behaviour.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmployeeExplanations {
+    pub employee: EmployeeRef,
+    pub counts: ResultCounts,
+    pub explanations: crate::Page<Explanation>,
 }

@@ -21,7 +21,7 @@ use crate::{
 /// The multipart form of an upload.
 #[derive(ToSchema)]
 #[expect(dead_code, reason = "describes the multipart body for the OpenAPI document only")]
-struct UploadForm {
+pub(crate) struct UploadForm {
     /// The file.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
@@ -57,7 +57,19 @@ async fn upload(
     req: HttpRequest,
     mut form: Multipart,
 ) -> ApiResult<HttpResponse> {
-    let limit = state.settings.max_attachment_bytes;
+    let (file_name, content_type, data) =
+        read_upload(&req, &mut form, state.settings.max_attachment_bytes).await?;
+    let stored = attachments::store(&state.db, &auth, &file_name, content_type.as_deref(), data).await?;
+    Ok(HttpResponse::Created().json(stored))
+}
+
+/// Reads the multipart field `file` of an upload: (file name, declared type, bytes). Refuses a
+/// body over `limit` with 413, before reading it when `Content-Length` says so.
+pub(crate) async fn read_upload(
+    req: &HttpRequest,
+    form: &mut Multipart,
+    limit: usize,
+) -> ApiResult<(String, Option<String>, Vec<u8>)> {
     let declared: Option<usize> =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
     // Room for the multipart framing around the file.
@@ -83,8 +95,7 @@ async fn upload(
             }
             data.extend_from_slice(&chunk);
         }
-        let stored = attachments::store(&state.db, &auth, &file_name, content_type.as_deref(), data).await?;
-        return Ok(HttpResponse::Created().json(stored));
+        return Ok((file_name, content_type, data));
     }
     Err(ApiError::invalid("file", "a multipart field named file is required"))
 }
@@ -109,6 +120,12 @@ async fn download(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let (meta, data) = attachments::fetch(&state.db, &auth, id.into_inner()).await?;
+    Ok(as_download(meta, data))
+}
+
+/// A stored file as a download (`Content-Disposition: attachment` with its name, RFC 6266
+/// `filename*` for non-ASCII names; `application/octet-stream`; `nosniff`).
+pub(crate) fn as_download(meta: Attachment, data: Vec<u8>) -> HttpResponse {
     let ascii: String =
         meta.file_name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let disposition = ContentDisposition {
@@ -122,11 +139,11 @@ async fn download(
             }),
         ],
     };
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type("application/octet-stream")
         .insert_header(disposition)
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(data))
+        .body(data)
 }
 
 /// Registers the attachment routes.

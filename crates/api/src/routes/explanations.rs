@@ -17,9 +17,9 @@ use socdesk_domain::{
 use socdesk_types::{
     Page, Problem,
     explanations::{
-        BulkDelete, BulkReview, Explanation, ExplanationAction, ExplanationBulkResponse, ExplanationDetail,
-        ExplanationStatus, ExplanationTrend, NewExplanation, Priority, PublicExplanation, ReviewRequest,
-        SubmitExplanation, TrendView,
+        BulkDelete, BulkReview, EmployeeExplanations, Explanation, ExplanationAction,
+        ExplanationBulkResponse, ExplanationDetail, ExplanationStatus, ExplanationTrend, NewExplanation,
+        Priority, PublicExplanation, ReviewRequest, SubmitExplanation, TrendView,
     },
 };
 use utoipa::IntoParams;
@@ -297,8 +297,46 @@ async fn of_ticket(
     Ok(HttpResponse::Ok().json(service::of_ticket(&state.db, &auth, id.into_inner()).await?))
 }
 
+/// Paging of an employee's explanation history.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EmployeeHistoryQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1..=500 (default 50).
+    pub limit: Option<u64>,
+}
+
+/// An employee's explanation history, newest first over every date, with counts of Normal,
+/// Violated and undecided results: a reviewer sees repeat behaviour. Counts and rows cover what
+/// the caller may read.
+///
+/// Needs: any signed-in account; without `EXPLANATION_VIEW`, `EXPLANATION_AUDIT` or
+/// `TICKET_EDIT`, only employees whose explanations the caller asked for or reviews.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Employee id"), EmployeeHistoryQuery),
+    responses(
+        (status = 200, description = "The history", body = EmployeeExplanations),
+        (status = 404, description = "No such employee", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid paging", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/employees/{id}/explanations")]
+async fn of_employee(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    query: Query<EmployeeHistoryQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = PageRequest::parse(query.0.cursor.as_deref(), query.0.limit)?;
+    Ok(HttpResponse::Ok().json(explanation_list::of_employee(&state.db, &auth, &id, &page).await?))
+}
+
 fn links(state: &AppState) -> Links {
-    Links { public_url: state.settings.public_url.clone() }
+    state.settings.links()
 }
 
 /// Asks an employee for an explanation: the request mail (with their personal link) goes out
@@ -455,6 +493,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(bulk_delete)
         .service(create_from_ticket)
         .service(of_ticket)
+        .service(of_employee)
         .service(reissue_link)
         .service(revoke_link)
         .service(get_one)

@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use socdesk_domain::logs::{
     catalog,
-    ingest::{self, IngestOptions, Line},
+    ingest::{self, Line},
     search,
 };
 use socdesk_types::{
@@ -217,8 +217,7 @@ async fn ingest_records(
             ),
         ));
     }
-    let options = IngestOptions { evidence_cap: settings.evidence_cap };
-    Ok(HttpResponse::Ok().json(ingest::ingest(&state.db, &table, lines, options).await?))
+    Ok(HttpResponse::Ok().json(ingest::ingest(&state.db, &table, lines, &settings.filing()).await?))
 }
 
 /// Searches a log table, newest first: a period (`from`..`to`, default the last 24 hours),

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod explanation_attachments;
 pub mod explanations;
 pub mod health;
 pub mod logs;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     people::configure(cfg);
     mail::configure(cfg);
     explanations::configure(cfg);
+    explanation_attachments::configure(cfg);
 }
 
 /// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.

@@ -160,7 +160,7 @@ async fn run_rule(
     _auth: Auth<Admin>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(batch::run(&state.db, id.into_inner(), state.settings.evidence_cap).await?))
+    Ok(HttpResponse::Ok().json(batch::run(&state.db, id.into_inner(), &state.settings.filing()).await?))
 }
 
 /// Filters of the suppression list.

@@ -565,7 +565,11 @@ async fn two_schedulers_on_one_database_run_a_due_rule_once() {
     // Two processes: two connection pools on the same database, racing.
     let other = Database::connect(&p.app.database_url).await.expect("second connection");
     let now = chrono::Utc::now();
-    let (a, b) = tokio::join!(run_due(&p.app.db, now, 100), run_due(&other, now, 100));
+    let filing = socdesk_domain::rules::Filing {
+        evidence_cap: 100,
+        links: socdesk_domain::explanations::service::Links { public_url: "http://socdesk.test".into() },
+    };
+    let (a, b) = tokio::join!(run_due(&p.app.db, now, &filing), run_due(&other, now, &filing));
     let runs = a.expect("first scheduler").len() + b.expect("second scheduler").len();
     assert_eq!(runs, 1, "exactly one scheduler ran the due rule");
     let tickets: Value = p.app.get("/api/tickets", &p.analyst).await.json().await.expect("json");
@@ -575,7 +579,7 @@ async fn two_schedulers_on_one_database_run_a_due_rule_once() {
     assert!(after["next_run_at"].as_str().expect("next run") > now.to_rfc3339().as_str());
     assert!(after["last_run_at"].is_string());
     // Not due any more: nobody runs it again.
-    assert_eq!(run_due(&other, chrono::Utc::now(), 100).await.expect("run").len(), 0);
+    assert_eq!(run_due(&other, chrono::Utc::now(), &filing).await.expect("run").len(), 0);
 }
 
 #[tokio::test]

@@ -6,20 +6,26 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use socdesk_domain::entities::outbox;
 
-use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
+use socdesk_api::settings::Settings;
+
+use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app_with, test_settings};
 
 /// A department with a manager, a violator in it, an auditor elsewhere; accounts linked to the
 /// manager and the auditor; an analyst with EXPLANATION_AUDIT; one category.
-struct Desk {
-    app: TestApp,
-    analyst: String,
-    manager: String,
-    auditor: String,
-    category: i64,
+pub(crate) struct Desk {
+    pub app: TestApp,
+    pub analyst: String,
+    pub manager: String,
+    pub auditor: String,
+    pub category: i64,
 }
 
-async fn desk() -> Desk {
-    let app = spawn_app().await;
+pub(crate) async fn desk() -> Desk {
+    desk_with(test_settings().await).await
+}
+
+pub(crate) async fn desk_with(settings: Settings) -> Desk {
+    let app = spawn_app_with(settings).await;
     let admin = app.admin_token.clone();
     let dept: Value =
         app.post("/api/departments", &admin, json!({"name": "Sales"})).await.json().await.expect("json");
@@ -63,12 +69,12 @@ async fn desk() -> Desk {
     Desk { app, analyst, manager, auditor, category: category["id"].as_i64().expect("category") }
 }
 
-fn deadline(days: i64) -> String {
+pub(crate) fn deadline(days: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
 }
 
 /// The newest outbox mail to `to`: (subject, body).
-async fn last_mail(app: &TestApp, to: &str) -> (String, String) {
+pub(crate) async fn last_mail(app: &TestApp, to: &str) -> (String, String) {
     let m = outbox::Entity::find()
         .filter(outbox::Column::Recipient.eq(to))
         .order_by_desc(outbox::Column::Id)
@@ -80,13 +86,13 @@ async fn last_mail(app: &TestApp, to: &str) -> (String, String) {
 }
 
 /// The token in the last link mailed to the violator.
-async fn violator_token(app: &TestApp) -> String {
+pub(crate) async fn violator_token(app: &TestApp) -> String {
     let (_, body) = last_mail(app, "v1@example.com").await;
     let start = body.find("/explain/").expect("a link") + "/explain/".len();
     body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-async fn submit(app: &TestApp, token: &str, text: &str) -> reqwest::Response {
+pub(crate) async fn submit(app: &TestApp, token: &str, text: &str) -> reqwest::Response {
     app.client
         .post(format!("{}/api/public/explanations/{token}/submit", app.address))
         .json(&json!({"explanation": text}))
@@ -95,7 +101,7 @@ async fn submit(app: &TestApp, token: &str, text: &str) -> reqwest::Response {
         .expect("sent")
 }
 
-async fn public(app: &TestApp, token: &str) -> reqwest::Response {
+pub(crate) async fn public(app: &TestApp, token: &str) -> reqwest::Response {
     app.client.get(format!("{}/api/public/explanations/{token}", app.address)).send().await.expect("sent")
 }
 
@@ -511,4 +517,202 @@ async fn links_can_be_reissued_or_revoked_and_a_ticket_lists_its_explanations() 
         StatusCode::FORBIDDEN,
     )
     .await;
+}
+
+#[tokio::test]
+async fn an_employees_record_counts_normal_and_violated_over_every_date() {
+    let d = desk().await;
+    let app = &d.app;
+    let mut ids = Vec::new();
+    for verdict in ["normal", "violated", "violated", ""] {
+        let res = app
+            .post(
+                "/api/explanations",
+                &d.analyst,
+                json!({"violator_id": "V1", "category_id": d.category, "deadline": deadline(3),
+                    "message": "Why?"}),
+            )
+            .await;
+        let id = res.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+        ids.push(id);
+        if verdict.is_empty() {
+            continue;
+        }
+        let token = violator_token(app).await;
+        assert_eq!(submit(app, &token, "Because.").await.status(), StatusCode::NO_CONTENT);
+        let res =
+            app.post(&format!("/api/explanations/{id}/review"), &d.manager, json!({"action": verdict})).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap_or_default());
+    }
+    // A year-old request still counts: the record spans every date.
+    socdesk_domain::entities::explanation::Entity::update_many()
+        .col_expr(
+            socdesk_domain::entities::explanation::Column::CreatedAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::days(365)),
+        )
+        .filter(socdesk_domain::entities::explanation::Column::Id.eq(ids[0]))
+        .exec(&app.db)
+        .await
+        .expect("backdated");
+
+    for token in [&d.analyst, &d.manager] {
+        let res = app.get("/api/employees/V1/explanations?limit=2", token).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap_or_default());
+        let record: Value = res.json().await.expect("json");
+        assert_eq!(record["employee"], json!({"id": "V1", "name": "Violator Vic"}));
+        assert_eq!(record["counts"], json!({"total": 4, "normal": 1, "violated": 2, "open": 1}));
+        let page = &record["explanations"];
+        assert_eq!(page["total"], 4);
+        let shown: Vec<i64> =
+            page["items"].as_array().expect("items").iter().filter_map(|e| e["id"].as_i64()).collect();
+        assert_eq!(shown, [ids[3], ids[2]], "newest first, two per page");
+        let cursor = page["next_cursor"].as_str().expect("more");
+        let next: Value = app
+            .get(&format!("/api/employees/V1/explanations?limit=2&cursor={cursor}"), token)
+            .await
+            .json()
+            .await
+            .expect("json");
+        let shown: Vec<i64> = next["explanations"]["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|e| e["id"].as_i64())
+            .collect();
+        assert_eq!(shown, [ids[1], ids[0]]);
+    }
+    // The auditor reviews none of them: nothing to read, no directory permission.
+    assert_problem(app.get("/api/employees/V1/explanations", &d.auditor).await, StatusCode::NOT_FOUND).await;
+    assert_problem(app.get("/api/employees/NOPE/explanations", &d.analyst).await, StatusCode::NOT_FOUND)
+        .await;
+    let record: Value =
+        app.get("/api/employees/M1/explanations", &d.analyst).await.json().await.expect("json");
+    assert_eq!(record["counts"], json!({"total": 0, "normal": 0, "violated": 0, "open": 0}));
+}
+
+async fn public_upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    app.client
+        .post(format!("{}/api/public/explanations/{token}/attachments", app.address))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("sent")
+}
+
+#[tokio::test]
+async fn the_violator_attaches_files_that_only_readers_download() {
+    let d = desk().await;
+    let app = &d.app;
+    let ask = || async {
+        let res = app
+            .post(
+                "/api/explanations",
+                &d.analyst,
+                json!({"violator_id": "V1", "category_id": d.category, "deadline": deadline(3),
+                    "message": "Why?"}),
+            )
+            .await;
+        res.json::<Value>().await.expect("json")["id"].as_i64().expect("id")
+    };
+    let id = ask().await;
+    let token = violator_token(app).await;
+    let res = public_upload(app, &token, "../receipt.pdf", b"%PDF-1.4 receipt".to_vec()).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap_or_default());
+    let file: Value = res.json().await.expect("json");
+    assert_eq!(file["file_name"], "receipt.pdf");
+    let file_id = file["id"].as_i64().expect("id");
+    assert_problem(
+        public_upload(app, &token, "big.bin", vec![0; 1024 * 1024 + 1]).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert_problem(
+        public_upload(app, "not-a-live-link", "x.txt", b"x".to_vec()).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // A ticket upload of someone else's is not the violator's to carry; nothing moves.
+    let part = reqwest::multipart::Part::bytes(b"x".to_vec()).file_name("x.txt");
+    let other: Value = app
+        .client
+        .post(format!("{}/api/attachments", app.address))
+        .bearer_auth(&app.admin_token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let res = app
+        .client
+        .post(format!("{}/api/public/explanations/{token}/submit", app.address))
+        .json(&json!({"explanation": "See the receipt.", "attachment_ids": [file_id, other["id"]]}))
+        .send()
+        .await
+        .expect("sent");
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&problem), ["attachment_ids[1]"]);
+    let page: Value = public(app, &token).await.json().await.expect("json");
+    assert_eq!(page["status"], "new", "the refused submission changed nothing");
+
+    let res = app
+        .client
+        .post(format!("{}/api/public/explanations/{token}/submit", app.address))
+        .json(&json!({"explanation": "See the receipt.", "attachment_ids": [file_id]}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::NO_CONTENT, "{}", res.text().await.unwrap_or_default());
+
+    let detail: Value =
+        app.get(&format!("/api/explanations/{id}"), &d.manager).await.json().await.expect("json");
+    let submitted = &detail["history"][1];
+    assert_eq!(submitted["action"], "submitted");
+    assert_eq!(submitted["attachments"][0]["id"], file_id);
+    let res = app.get(&format!("/api/explanations/{id}/attachments/{file_id}"), &d.manager).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-disposition"].to_str().expect("ascii").starts_with("attachment"));
+    assert_eq!(res.bytes().await.expect("body").as_ref(), b"%PDF-1.4 receipt");
+    // Not the auditor's (not on this one), not through the ticket route, not through another
+    // explanation.
+    assert_problem(
+        app.get(&format!("/api/explanations/{id}/attachments/{file_id}"), &d.auditor).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_problem(
+        app.get(&format!("/api/attachments/{file_id}"), &app.admin_token).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let other_id = ask().await;
+    assert_problem(
+        app.get(&format!("/api/explanations/{other_id}/attachments/{file_id}"), &d.analyst).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // After a return, the violator's new link shows their file in the conversation.
+    let res = app
+        .post(
+            &format!("/api/explanations/{id}/review"),
+            &d.manager,
+            json!({"action": "return", "comment": "Sign it."}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let next = violator_token(app).await;
+    let page: Value = public(app, &next).await.json().await.expect("json");
+    assert_eq!(page["conversation"][1]["attachments"][0]["file_name"], "receipt.pdf");
+    let res = app
+        .client
+        .get(format!("{}/api/public/explanations/{next}/attachments/{file_id}", app.address))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), StatusCode::OK);
 }

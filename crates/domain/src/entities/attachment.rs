@@ -8,6 +8,10 @@ pub struct Model {
     pub id: i64,
     pub ticket_id: Option<i64>,
     pub memo_id: Option<i64>,
+    /// The explanation a violator uploaded it to (through the token page).
+    pub explanation_id: Option<i64>,
+    /// The submission that carries it; unset while the upload waits for one.
+    pub explanation_history_id: Option<i64>,
     pub file_name: String,
     pub content_type: String,
     pub size: i64,

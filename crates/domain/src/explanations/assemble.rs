@@ -158,6 +158,8 @@ pub(crate) async fn history(
         .into_iter()
         .map(|a| (a.id, a.display_name))
         .collect();
+    let step_ids: Vec<i64> = rows.iter().filter(|r| r.actor_kind == "violator").map(|r| r.id).collect();
+    let mut files = super::attachments::of_steps(db, &step_ids).await?;
     rows.into_iter()
         .filter(|r| !(for_violator && r.internal))
         .map(|r| {
@@ -187,6 +189,7 @@ pub(crate) async fn history(
                 actor: r.actor_kind,
                 action: r.action,
                 comment: r.comment,
+                attachments: files.remove(&r.id).unwrap_or_default(),
             })
         })
         .collect()

@@ -8,12 +8,15 @@ use sea_orm::{
 };
 use socdesk_types::{
     Page, Permission,
-    explanations::{Explanation, ExplanationStatus, Priority},
+    explanations::{
+        EmployeeExplanations, EmployeeRef, Explanation, ExplanationResult, ExplanationStatus, Priority,
+        ResultCounts,
+    },
 };
 
 use crate::{
     Actor, DomainError, DomainResult,
-    entities::explanation,
+    entities::{employee, explanation},
     explanations::assemble,
     pagination::{Ordering, PageRequest, SortKey, fetch_page},
     tickets::list::like_escape,
@@ -151,6 +154,57 @@ pub async fn list(
         items: assemble::summaries(db, rows.items).await?,
         next_cursor: rows.next_cursor,
         total: rows.total,
+    })
+}
+
+/// An employee's explanations (every date, newest first) with how they ended, counted over
+/// what `actor` may read. Unknown employees, and employees the caller has nothing to read about
+/// and no directory permission for, are 404.
+pub async fn of_employee(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    employee_id: &str,
+    page: &PageRequest,
+) -> DomainResult<EmployeeExplanations> {
+    use sea_orm::{QuerySelect, sea_query::Expr};
+    let employee = employee::Entity::find_by_id(employee_id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("employee"))?;
+    let filter = ExplanationFilter {
+        from: Some(DateTime::UNIX_EPOCH),
+        violator_id: Some(employee.id.clone()),
+        ..ExplanationFilter::default()
+    };
+    let by_result: Vec<(Option<String>, i64)> = filtered(actor, &filter, Utc::now())
+        .select_only()
+        .column(explanation::Column::Result)
+        .column_as(Expr::col(explanation::Column::Id).count(), "n")
+        .group_by(explanation::Column::Result)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts = ResultCounts::default();
+    for (result, n) in by_result {
+        let n = u64::try_from(n).unwrap_or_default();
+        counts.total += n;
+        match result.as_deref().and_then(ExplanationResult::parse) {
+            Some(ExplanationResult::Normal) => counts.normal += n,
+            Some(ExplanationResult::Violated) => counts.violated += n,
+            None => counts.open += n,
+        }
+    }
+    // Without a directory permission, the employee exists for the caller only through the
+    // explanations they may read (a manager looking at their own report's record).
+    let directory = [Permission::ExplanationView, Permission::ExplanationAudit, Permission::TicketEdit];
+    if counts.total == 0 && !directory.iter().any(|p| actor.has(*p)) {
+        return Err(DomainError::NotFound("employee"));
+    }
+    let explanations = list(db, actor, &filter, (ExplanationSort::Created, true), page).await?;
+    Ok(EmployeeExplanations {
+        employee: EmployeeRef { id: employee.id, name: employee.name },
+        counts,
+        explanations,
     })
 }
 

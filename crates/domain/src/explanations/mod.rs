@@ -5,8 +5,10 @@
 //! outcome and the mail it calls for in one transaction.
 
 pub(crate) mod assemble;
+pub mod attachments;
 pub mod bulk;
 pub mod list;
+pub mod reminders;
 pub mod service;
 pub mod trend;
 pub mod window;

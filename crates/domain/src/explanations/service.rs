@@ -27,7 +27,7 @@ use crate::{
     },
     error::Violations,
     explanations::{
-        assemble,
+        assemble, attachments,
         window::{can_submit, link_alive, submission_closes},
         workflow::{self, ExplanationFacts, Notify, Roles},
     },
@@ -98,8 +98,8 @@ pub(crate) async fn step(
     from: Option<ExplanationStatus>,
     to: Option<ExplanationStatus>,
     comment: Option<(&str, bool)>,
-) -> DomainResult<()> {
-    explanation_history::ActiveModel {
+) -> DomainResult<i64> {
+    let row = explanation_history::ActiveModel {
         explanation_id: Set(explanation_id),
         at: Set(at),
         actor_kind: Set(actor.0.to_owned()),
@@ -115,7 +115,7 @@ pub(crate) async fn step(
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(row.id)
 }
 
 /// Writes the mail of `kind` about `e` to `to` into the outbox, in `to`'s language.
@@ -274,30 +274,73 @@ pub async fn create(
     let (Some(violator), Some(manager)) = (violator, manager) else {
         return Err(DomainError::Internal("checked employees went missing".into()));
     };
-    let priority = new.priority.unwrap_or(Priority::Low);
-    let category_name = explanation_category::Entity::find_by_id(new.category_id)
-        .one(&txn)
+    let request = Request {
+        violator,
+        manager,
+        auditor,
+        category_id: new.category_id,
+        priority: new.priority.unwrap_or(Priority::Low),
+        message,
+        deadline: new.deadline,
+        owner: Some(actor.account_id),
+        rule_id: None,
+        ticket,
+        records,
+    };
+    let row = insert_request(&txn, request, links, now).await?;
+    txn.commit().await?;
+    get(db, actor, row.id).await
+}
+
+/// A checked request, ready to be written.
+struct Request {
+    violator: employee::Model,
+    manager: employee::Model,
+    auditor: Option<employee::Model>,
+    category_id: i64,
+    priority: Priority,
+    message: String,
+    deadline: DateTime<Utc>,
+    /// The account that asked (none when a rule did).
+    owner: Option<i64>,
+    rule_id: Option<i64>,
+    /// The ticket it is asked from, whose evidence is copied.
+    ticket: Option<ticket::Model>,
+    /// Stored log records chosen as evidence.
+    records: Vec<log_record::Model>,
+}
+
+/// Writes a checked request: the row, its evidence, the "requested" step, the violator's link
+/// and mail, and the ticket's explanation status.
+async fn insert_request(
+    txn: &impl ConnectionTrait,
+    r: Request,
+    links: &Links,
+    now: DateTime<Utc>,
+) -> DomainResult<explanation::Model> {
+    let category_name = explanation_category::Entity::find_by_id(r.category_id)
+        .one(txn)
         .await?
         .map(|c| c.name)
         .unwrap_or_default();
     let row = explanation::ActiveModel {
-        priority: Set(priority.as_str().to_owned()),
-        priority_rank: Set(priority_rank(priority)),
+        priority: Set(r.priority.as_str().to_owned()),
+        priority_rank: Set(priority_rank(r.priority)),
         status: Set(ExplanationStatus::New.as_str().to_owned()),
         status_rank: Set(status_rank(ExplanationStatus::New)),
-        violator_id: Set(violator.id.clone()),
-        manager_id: Set(manager.id.clone()),
-        auditor_id: Set(auditor.as_ref().map(|a| a.id.clone())),
-        owner_id: Set(Some(actor.account_id)),
-        rule_id: Set(None),
-        category_id: Set(new.category_id),
-        ticket_id: Set(ticket.as_ref().map(|t| t.id)),
+        violator_id: Set(r.violator.id.clone()),
+        manager_id: Set(r.manager.id.clone()),
+        auditor_id: Set(r.auditor.as_ref().map(|a| a.id.clone())),
+        owner_id: Set(r.owner),
+        rule_id: Set(r.rule_id),
+        category_id: Set(r.category_id),
+        ticket_id: Set(r.ticket.as_ref().map(|t| t.id)),
         result: Set(None),
         search_text: Set(
-            format!("{message}\n{}\n{}\n{category_name}", violator.name, violator.id).to_lowercase()
+            format!("{}\n{}\n{}\n{category_name}", r.message, r.violator.name, r.violator.id).to_lowercase()
         ),
-        message: Set(message),
-        deadline: Set(new.deadline),
+        message: Set(r.message),
+        deadline: Set(r.deadline),
         token_hash: Set(None),
         token_issued_at: Set(None),
         submitted_at: Set(None),
@@ -310,22 +353,22 @@ pub async fn create(
         version: Set(1),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
 
     // Evidence: a copy of the ticket's, then the chosen records.
     let mut evidence: Vec<explanation_evidence::ActiveModel> = Vec::new();
-    if let Some(t) = &ticket {
+    if let Some(t) = &r.ticket {
         let schema = match t.rule_id {
-            Some(rule_id) => match rule::Entity::find_by_id(rule_id).one(&txn).await? {
-                Some(r) => schema_of_table(&txn, r.table_id).await?,
+            Some(rule_id) => match rule::Entity::find_by_id(rule_id).one(txn).await? {
+                Some(found) => schema_of_table(txn, found.table_id).await?,
                 None => format!("ticket #{}", t.id),
             },
             None => format!("ticket #{}", t.id),
         };
         for e in ticket_evidence::Entity::find()
             .filter(ticket_evidence::Column::TicketId.eq(t.id))
-            .all(&txn)
+            .all(txn)
             .await?
         {
             evidence.push(explanation_evidence::ActiveModel {
@@ -339,60 +382,124 @@ pub async fn create(
         }
     }
     let mut schemas: BTreeMap<i64, String> = BTreeMap::new();
-    for r in records {
-        let schema = match schemas.get(&r.table_id) {
+    for rec in r.records {
+        let schema = match schemas.get(&rec.table_id) {
             Some(s) => s.clone(),
             None => {
-                let s = schema_of_table(&txn, r.table_id).await?;
-                schemas.insert(r.table_id, s.clone());
+                let s = schema_of_table(txn, rec.table_id).await?;
+                schemas.insert(rec.table_id, s.clone());
                 s
             }
         };
-        let mut fields = match r.fields {
+        let mut fields = match rec.fields {
             Value::Object(map) => map,
             _ => serde_json::Map::new(),
         };
-        if let Some(id) = r.record_id {
+        if let Some(id) = rec.record_id {
             fields.insert("_id".into(), Value::String(id));
         }
-        fields.insert("emp_key".into(), r.emp_key.map_or(Value::Null, Value::String));
+        fields.insert("emp_key".into(), rec.emp_key.map_or(Value::Null, Value::String));
         evidence.push(explanation_evidence::ActiveModel {
             explanation_id: Set(row.id),
             schema_name: Set(schema),
-            at: Set(r.time),
+            at: Set(rec.time),
             record: Set(Value::Object(fields)),
-            log_record_id: Set(Some(r.id)),
+            log_record_id: Set(Some(rec.id)),
             ..Default::default()
         });
     }
     let count = evidence.len() as i32;
     for chunk in evidence.chunks(500) {
-        explanation_evidence::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        explanation_evidence::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
     }
     explanation::Entity::update_many()
         .col_expr(explanation::Column::EvidenceCount, sea_orm::sea_query::Expr::value(count))
         .filter(explanation::Column::Id.eq(row.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
 
-    step(
-        &txn,
-        row.id,
-        now,
-        ("owner", None, Some(actor.account_id)),
-        "requested",
-        None,
-        Some(ExplanationStatus::New),
-        None,
-    )
-    .await?;
-    let token = issue_link(&txn, row.id, now).await?;
-    mail(&txn, MailKind::Request, &row, &violator, &violator, links.violator(&token), None, now).await?;
-    if let Some(t) = &ticket {
-        follow_ticket(&txn, t.id).await?;
+    let actor = match r.rule_id {
+        Some(_) => ("system", None, None),
+        None => ("owner", None, r.owner),
+    };
+    step(txn, row.id, now, actor, "requested", None, Some(ExplanationStatus::New), None).await?;
+    let token = issue_link(txn, row.id, now).await?;
+    mail(txn, MailKind::Request, &row, &r.violator, &r.violator, links.violator(&token), None, now).await?;
+    if let Some(t) = &r.ticket {
+        follow_ticket(txn, t.id).await?;
     }
-    txn.commit().await?;
-    get(db, actor, row.id).await
+    Ok(row)
+}
+
+/// What a rule's explanation part asks of the violator of the ticket it just opened.
+pub(crate) struct RuleAsk<'a> {
+    pub rule_id: i64,
+    pub rule_name: &'a str,
+    pub spec: socdesk_types::rules::ExplanationSpec,
+    /// The rendered message (the spec's, holes filled from the first record).
+    pub message: String,
+    /// The first record's `emp_key`.
+    pub emp_key: Option<String>,
+    pub ticket_id: i64,
+}
+
+/// Asks the violator a rule names (the first record's `emp_key`) for an explanation of the
+/// ticket the rule just opened. Answers why not when it can't: no employee with that id, no
+/// reviewer to assign, no explanation category. The caller notes that on the ticket.
+pub(crate) async fn from_rule(
+    txn: &impl ConnectionTrait,
+    ask: RuleAsk<'_>,
+    links: &Links,
+    now: DateTime<Utc>,
+) -> DomainResult<Result<i64, String>> {
+    use sea_orm::QueryOrder;
+    let Some(emp_key) = ask.emp_key.filter(|k| !k.is_empty()) else {
+        return Ok(Err("the record has no emp_key".into()));
+    };
+    let Some(violator) = employee::Entity::find_by_id(emp_key.clone()).one(txn).await? else {
+        return Ok(Err(format!("no employee has the id '{emp_key}'")));
+    };
+    let manager = match primary_reviewer(txn, &violator.id).await? {
+        Some(found) => employee::Entity::find_by_id(found.id).one(txn).await?,
+        None => None,
+    };
+    let Some(manager) = manager.filter(|m| m.id != violator.id) else {
+        return Ok(Err(format!("no reviewer could be assigned to {}", violator.id)));
+    };
+    let category = match ask.spec.category_id {
+        Some(id) => explanation_category::Entity::find_by_id(id).one(txn).await?,
+        None => {
+            explanation_category::Entity::find()
+                .order_by_asc(explanation_category::Column::Id)
+                .one(txn)
+                .await?
+        }
+    };
+    let Some(category) = category else {
+        return Ok(Err("there is no explanation category".into()));
+    };
+    let Some(ticket) = ticket::Entity::find_by_id(ask.ticket_id).one(txn).await? else {
+        return Ok(Err(format!("ticket {} is gone", ask.ticket_id)));
+    };
+    let days = i64::from(ask.spec.deadline_days.clamp(1, 365));
+    let mut message: String = ask.message.trim().chars().take(TEXT_MAX).collect();
+    if message.is_empty() {
+        message = format!("Detection rule \"{}\" recorded this activity. Please explain it.", ask.rule_name);
+    }
+    let request = Request {
+        violator,
+        manager,
+        auditor: None,
+        category_id: category.id,
+        priority: Priority::parse(&ticket.priority).unwrap_or(Priority::Low),
+        message,
+        deadline: now + chrono::Duration::days(days),
+        owner: None,
+        rule_id: Some(ask.rule_id),
+        ticket: Some(ticket),
+        records: Vec::new(),
+    };
+    Ok(Ok(insert_request(txn, request, links, now).await?.id))
 }
 
 /// Sets a ticket's explanation status to its latest explanation's.
@@ -427,7 +534,7 @@ fn roles_of(actor: &Actor, e: &explanation::Model) -> Roles {
 
 /// Whether `actor` may read `e`: explanation permissions, having asked for it, or being its
 /// manager or auditor.
-fn may_read(actor: &Actor, e: &explanation::Model) -> bool {
+pub(crate) fn may_read(actor: &Actor, e: &explanation::Model) -> bool {
     let r = roles_of(actor, e);
     actor.has(Permission::ExplanationView)
         || actor.has(Permission::ExplanationAudit)
@@ -476,7 +583,7 @@ async fn check_throttle(db: &impl ConnectionTrait, ip: &str, now: DateTime<Utc>)
 
 /// The explanation a live link opens, or the one 404 every dead, unknown or used link gets
 /// (counted against the caller's address).
-async fn by_token(
+pub(crate) async fn by_token(
     db: &impl ConnectionTrait,
     token: &str,
     ip: &str,
@@ -555,6 +662,9 @@ pub async fn submit(
     if text.is_empty() || text.chars().count() > TEXT_MAX {
         v.push("explanation", format!("must be 1 to {TEXT_MAX} characters"));
     }
+    if body.attachment_ids.len() > attachments::PER_SUBMISSION {
+        v.push("attachment_ids", format!("at most {} files", attachments::PER_SUBMISSION));
+    }
     v.finish()?;
     let txn = db.begin().await?;
     let e = by_token(&txn, token, ip, now).await?;
@@ -588,7 +698,7 @@ pub async fn submit(
     if moved.rows_affected != 1 {
         return Err(DomainError::NotFound("explanation link"));
     }
-    step(
+    let submission = step(
         &txn,
         e.id,
         now,
@@ -599,6 +709,7 @@ pub async fn submit(
         Some((&text, false)),
     )
     .await?;
+    attachments::carry(&txn, e.id, submission, &body.attachment_ids).await?;
     let violator = employee::Entity::find_by_id(e.violator_id.clone())
         .one(&txn)
         .await?

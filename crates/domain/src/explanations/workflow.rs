@@ -147,7 +147,7 @@ use ExplanationStatus as S;
 use Role::*;
 
 /// The statuses in which the explanation waits for the violator.
-const WAITING_FOR_VIOLATOR: &[ExplanationStatus] = &[S::New, S::Returned, S::AuditReturned];
+pub(crate) const WAITING_FOR_VIOLATOR: &[ExplanationStatus] = &[S::New, S::Returned, S::AuditReturned];
 
 /// The SPEC's explanation status table. Rows of one action never overlap in `from`, so at most
 /// one row applies to a caller, whatever roles they hold.

@@ -24,6 +24,7 @@ use crate::{
         records::{self, Checked},
     },
     rules::{
+        Filing,
         engine::{self, Matches},
         loaded::Loaded,
         open::Evidence,
@@ -42,20 +43,13 @@ pub struct Line {
     pub content: Result<Value, String>,
 }
 
-/// Limits of ingest.
-#[derive(Debug, Clone, Copy)]
-pub struct IngestOptions {
-    /// Evidence records kept on one ticket.
-    pub evidence_cap: i64,
-}
-
 /// Stores `lines` in table `table` and runs its stream rules. Every line ends up stored, a
 /// duplicate or rejected (with its line number and reason); rejected lines do not stop the rest.
 pub async fn ingest(
     db: &DatabaseConnection,
     table: &str,
     lines: Vec<Line>,
-    options: IngestOptions,
+    filing: &Filing,
 ) -> DomainResult<IngestResult> {
     let (table, schema) = table_by_name(db, table).await?;
     let fields = schema_fields(&schema)?;
@@ -103,7 +97,7 @@ pub async fn ingest(
             .filter(log_table::Column::Id.eq(table.id))
             .exec(&txn)
             .await?;
-        run_stream_rules(&txn, table.id, &fresh, options, &mut result).await?;
+        run_stream_rules(&txn, table.id, &fresh, filing, &mut result).await?;
     }
     txn.commit().await?;
     Ok(result)
@@ -153,7 +147,7 @@ async fn run_stream_rules(
     txn: &sea_orm::DatabaseTransaction,
     table_id: i64,
     fresh: &[Checked],
-    options: IngestOptions,
+    filing: &Filing,
     result: &mut IngestResult,
 ) -> DomainResult<()> {
     let now = Utc::now();
@@ -187,7 +181,7 @@ async fn run_stream_rules(
         result.suppressed += matches.suppressed.values().sum::<i64>() as u64;
         items.push((rule, matches));
     }
-    let filed = engine::file_all(txn, items, options.evidence_cap, now).await?;
+    let filed = engine::file_all(txn, items, filing, now).await?;
     for outcome in filed.into_iter().flatten() {
         result.created_ticket_ids.extend(outcome.created);
         result.updated_ticket_ids.extend(outcome.updated);

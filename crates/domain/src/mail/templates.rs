@@ -132,13 +132,15 @@ pub fn default_template(kind: MailKind, language: Language) -> (&'static str, &'
             "[socdesk] Reminder: explanation due {deadline}",
             "<p>Dear {employee_name} ({employee_id}),</p>\n\
              <p>Your explanation ({category}) is due by <strong>{deadline}</strong> and has not been submitted yet.</p>\n\
-             <p><a href=\"{link}\">{link}</a></p>",
+             <p>Please write it with this link (it replaces the one in earlier mail):<br>\n\
+             <a href=\"{link}\">{link}</a></p>",
         ),
         (Reminder, Ko) => (
             "[socdesk] 알림: 소명서 제출 기한 {deadline}",
             "<p>{employee_name}({employee_id})님께,</p>\n\
              <p>소명서({category}) 제출 기한은 <strong>{deadline}</strong>이며 아직 제출되지 않았습니다.</p>\n\
-             <p><a href=\"{link}\">{link}</a></p>",
+             <p>이 링크에서 작성해 주세요(이전 메일의 링크는 더 이상 사용할 수 없습니다):<br>\n\
+             <a href=\"{link}\">{link}</a></p>",
         ),
         (OverdueNotice, En) => (
             "[socdesk] Explanation overdue: {employee_name} ({category})",

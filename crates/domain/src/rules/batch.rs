@@ -21,6 +21,7 @@ use crate::{
         records::view_of,
     },
     rules::{
+        Filing,
         engine::{self, Matches},
         loaded::Loaded,
         open::{Evidence, Occurrence},
@@ -33,13 +34,13 @@ use crate::{
 const SCAN_CHUNK: u64 = 2_000;
 
 /// Runs one batch rule now (whatever its schedule) and files what it finds.
-pub async fn run(db: &DatabaseConnection, rule_id: i64, evidence_cap: i64) -> DomainResult<RuleRun> {
+pub async fn run(db: &DatabaseConnection, rule_id: i64, filing: &Filing) -> DomainResult<RuleRun> {
     let model = rule::Entity::find_by_id(rule_id).one(db).await?.ok_or(DomainError::NotFound("rule"))?;
     if model.kind != RuleKind::Batch.as_str() {
         return Err(DomainError::Conflict("stream rules run on every stored record, not on demand".into()));
     }
     let rule = Loaded::from_model(model)?;
-    run_loaded(db, &rule, Utc::now(), evidence_cap).await
+    run_loaded(db, &rule, Utc::now(), filing).await
 }
 
 /// The groups of the window: key values → (records counted, records kept for evidence).
@@ -97,12 +98,12 @@ async fn run_loaded(
     db: &DatabaseConnection,
     rule: &Loaded,
     now: DateTime<Utc>,
-    cap: i64,
+    filing: &Filing,
 ) -> DomainResult<RuleRun> {
     let Some((spec, _)) = &rule.batch else {
         return Err(DomainError::Internal(format!("rule {} has no batch spec", rule.model.id)));
     };
-    let (matched_records, groups) = scan(db, rule, now, cap).await?;
+    let (matched_records, groups) = scan(db, rule, now, filing.evidence_cap).await?;
     let key_fields =
         if rule.dedup_fields.is_empty() { spec.group_by.clone() } else { rule.dedup_fields.clone() };
     let txn = db.begin().await?;
@@ -129,7 +130,7 @@ async fn run_loaded(
         .exec(&txn)
         .await?;
     if matches.matched > 0 {
-        match engine::file(&txn, rule, matches, cap, now).await? {
+        match engine::file(&txn, rule, matches, filing, now).await? {
             Ok(outcome) => {
                 run.created_ticket_ids = outcome.created;
                 run.updated_ticket_ids = outcome.updated;
@@ -151,7 +152,7 @@ async fn run_loaded(
 pub async fn run_due(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
-    evidence_cap: i64,
+    filing: &Filing,
 ) -> DomainResult<Vec<RuleRun>> {
     let due = rule::Entity::find()
         .filter(rule::Column::Kind.eq(RuleKind::Batch.as_str()))
@@ -181,7 +182,7 @@ pub async fn run_due(
         if claimed.rows_affected != 1 {
             continue;
         }
-        match run_loaded(db, &rule, now, evidence_cap).await {
+        match run_loaded(db, &rule, now, filing).await {
             Ok(run) => runs.push(run),
             Err(e) => engine::failed(db, id, &e.to_string(), now).await?,
         }

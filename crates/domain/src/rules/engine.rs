@@ -16,6 +16,7 @@ use crate::{
     DomainResult,
     entities::rule,
     rules::{
+        Filing,
         loaded::Loaded,
         open::{self, Evidence, Groups, Occurrence, Outcome},
         suppressions::{self, Active},
@@ -66,10 +67,10 @@ pub(crate) async fn file(
     txn: &DatabaseTransaction,
     rule: &Loaded,
     matches: Matches,
-    evidence_cap: i64,
+    filing: &Filing,
     now: DateTime<Utc>,
 ) -> DomainResult<Filed> {
-    let mut filed = file_all(txn, vec![(rule, matches)], evidence_cap, now).await?;
+    let mut filed = file_all(txn, vec![(rule, matches)], filing, now).await?;
     Ok(filed.pop().unwrap_or_else(|| Ok(Outcome::default())))
 }
 
@@ -83,7 +84,7 @@ pub(crate) async fn file(
 pub(crate) async fn file_all(
     txn: &DatabaseTransaction,
     items: Vec<(&Loaded, Matches)>,
-    evidence_cap: i64,
+    filing: &Filing,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<Filed>> {
     let mut items: Vec<(&Loaded, Matches)> = items.into_iter().filter(|(_, m)| m.matched > 0).collect();
@@ -117,14 +118,14 @@ pub(crate) async fn file_all(
         work.iter().map(|_| Ok(Outcome::default())).collect()
     } else {
         let savepoint = txn.begin().await?;
-        match open::apply_many(&savepoint, work.clone(), evidence_cap, now).await {
+        match open::apply_many(&savepoint, work.clone(), filing, now).await {
             Ok(outcomes) => {
                 savepoint.commit().await?;
                 outcomes.into_iter().map(Ok).collect()
             }
             Err(_) => {
                 savepoint.rollback().await?;
-                one_by_one(txn, work, evidence_cap, now).await?
+                one_by_one(txn, work, filing, now).await?
             }
         }
     };
@@ -154,7 +155,7 @@ pub(crate) async fn file_all(
 async fn one_by_one(
     txn: &DatabaseTransaction,
     work: Vec<(&Loaded, Groups)>,
-    evidence_cap: i64,
+    filing: &Filing,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<Filed>> {
     let mut filed = Vec::with_capacity(work.len());
@@ -164,7 +165,7 @@ async fn one_by_one(
             continue;
         }
         let savepoint = txn.begin().await?;
-        match open::apply(&savepoint, rule, groups, evidence_cap, now).await {
+        match open::apply(&savepoint, rule, groups, filing, now).await {
             Ok(outcome) => {
                 savepoint.commit().await?;
                 filed.push(Ok(outcome));

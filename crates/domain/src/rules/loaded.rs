@@ -71,8 +71,7 @@ impl Loaded {
         Ok(Loaded { model, condition, batch, ticket, title, body, dedup_fields })
     }
 
-    /// The stored explanation request part (wired to explanations once they exist).
-    #[expect(dead_code, reason = "read once explanation requests land")]
+    /// The stored explanation request part, if the rule has one.
     pub fn explanation(&self) -> Option<ExplanationSpec> {
         self.model.explanation.as_ref().and_then(|v| serde_json::from_value(v.clone()).ok())
     }

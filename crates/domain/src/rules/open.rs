@@ -20,7 +20,12 @@ use socdesk_types::tickets::{BodyFormat, CreatedBy, Priority, TicketField, Ticke
 use crate::{
     DomainResult,
     entities::{ticket, ticket_evidence, ticket_occurrence},
-    rules::{loaded::Loaded, template::text_of},
+    explanations::{self, service::RuleAsk},
+    rules::{
+        Filing,
+        loaded::Loaded,
+        template::{Template, text_of},
+    },
     tickets::{
         ranks::{priority_rank, status_rank},
         service::{DESTINATION_IP, HOST, SOURCE_IP, history_by, search_text, set_links, well_known},
@@ -303,10 +308,10 @@ pub(crate) async fn apply(
     db: &impl ConnectionTrait,
     rule: &Loaded,
     groups: Groups,
-    cap: i64,
+    filing: &Filing,
     now: DateTime<Utc>,
 ) -> DomainResult<Outcome> {
-    let mut outcomes = apply_many(db, vec![(rule, groups)], cap, now).await?;
+    let mut outcomes = apply_many(db, vec![(rule, groups)], filing, now).await?;
     Ok(outcomes.pop().unwrap_or_default())
 }
 
@@ -316,7 +321,7 @@ pub(crate) async fn apply(
 pub(crate) async fn apply_many(
     db: &impl ConnectionTrait,
     items: Vec<(&Loaded, Groups)>,
-    cap: i64,
+    filing: &Filing,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<Outcome>> {
     let wanted: HashSet<(i64, &String)> =
@@ -334,12 +339,13 @@ pub(crate) async fn apply_many(
     drop(wanted);
     let planned: Vec<(&Loaded, Vec<Target>)> = items
         .into_iter()
-        .map(|(rule, groups)| (rule, plan(rule, groups, &mut open, cap, &attached)))
+        .map(|(rule, groups)| (rule, plan(rule, groups, &mut open, filing.evidence_cap, &attached)))
         .collect();
 
     let mut outcomes = Vec::with_capacity(planned.len());
     let mut ids = Vec::new();
     let mut updates = Vec::new();
+    let mut asks = Vec::new();
     for (rule, targets) in &planned {
         let mut outcome = Outcome::default();
         for t in targets {
@@ -353,6 +359,9 @@ pub(crate) async fn apply_many(
                     let id = open_ticket(db, rule, t, now).await?;
                     ids.push(id);
                     outcome.created.push(id);
+                    if let Some(ask) = explanation_ask(rule, t, id) {
+                        asks.push(ask);
+                    }
                 }
             }
         }
@@ -400,5 +409,37 @@ pub(crate) async fn apply_many(
             .exec_without_returning(db)
             .await?;
     }
+
+    // Last, with the tickets' evidence in place for the explanations to copy.
+    for ask in asks {
+        let ticket_id = ask.ticket_id;
+        if let Err(reason) = explanations::service::from_rule(db, ask, &filing.links, now).await? {
+            let note = format!("no explanation was requested: {reason}");
+            history_by(db, ticket_id, now, (None, "system"), "explanation_skipped", None, None, Some(&note))
+                .await?;
+        }
+    }
     Ok(outcomes)
+}
+
+/// The explanation request of a rule with an explanation part, for the ticket `ticket_id` it
+/// just opened for `target`.
+fn explanation_ask<'a>(rule: &'a Loaded, target: &Target, ticket_id: i64) -> Option<RuleAsk<'a>> {
+    let spec = rule.explanation()?;
+    let first = target.evidence.first().map(|e| &e.view);
+    let message = match (&spec.message, first) {
+        (Some(raw), Some(view)) => {
+            Template::parse(raw).map(|t| t.render(view)).unwrap_or_else(|_| raw.clone())
+        }
+        (Some(raw), None) => raw.clone(),
+        (None, _) => String::new(),
+    };
+    Some(RuleAsk {
+        rule_id: rule.model.id,
+        rule_name: &rule.model.name,
+        emp_key: first.and_then(|v| v.get("emp_key")).and_then(text_of),
+        message,
+        spec,
+        ticket_id,
+    })
 }

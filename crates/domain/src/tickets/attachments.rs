@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// The metadata columns (never the bytes) for listings.
-fn meta_columns<S: QuerySelect>(select: S) -> S {
+pub(crate) fn meta_columns<S: QuerySelect>(select: S) -> S {
     select.select_only().columns([
         attachment::Column::Id,
         attachment::Column::TicketId,
@@ -32,10 +32,10 @@ fn meta_columns<S: QuerySelect>(select: S) -> S {
     ])
 }
 
-type MetaRow =
+pub(crate) type MetaRow =
     (i64, Option<i64>, Option<i64>, String, String, i64, String, Option<i64>, chrono::DateTime<Utc>);
 
-fn to_dto(r: MetaRow) -> Attachment {
+pub(crate) fn to_dto(r: MetaRow) -> Attachment {
     Attachment {
         id: r.0,
         ticket_id: r.1,
@@ -49,7 +49,7 @@ fn to_dto(r: MetaRow) -> Attachment {
     }
 }
 
-fn from_model(m: attachment::Model) -> Attachment {
+pub(crate) fn from_model(m: attachment::Model) -> Attachment {
     to_dto((
         m.id,
         m.ticket_id,
@@ -96,16 +96,30 @@ pub async fn store(
     content_type: Option<&str>,
     data: Vec<u8>,
 ) -> DomainResult<Attachment> {
+    insert(db, Some(actor.account_id), None, file_name, content_type, data).await
+}
+
+/// Stores a file uploaded by an account, or (`explanation_id`) by a violator through their link.
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    uploaded_by: Option<i64>,
+    explanation_id: Option<i64>,
+    file_name: &str,
+    content_type: Option<&str>,
+    data: Vec<u8>,
+) -> DomainResult<Attachment> {
     let sha = hex::encode(Sha256::digest(&data));
     let m = attachment::ActiveModel {
         ticket_id: Set(None),
         memo_id: Set(None),
+        explanation_id: Set(explanation_id),
+        explanation_history_id: Set(None),
         file_name: Set(clean_file_name(file_name)),
         content_type: Set(clean_content_type(content_type)),
         size: Set(data.len() as i64),
         sha256: Set(sha),
         data: Set(data),
-        uploaded_by: Set(Some(actor.account_id)),
+        uploaded_by: Set(uploaded_by),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
