@@ -11,6 +11,7 @@ mod conventions;
 mod crash;
 mod detection;
 mod explanation_reminders;
+mod explanation_table;
 mod explanations;
 mod helpers;
 mod mail;
