@@ -211,3 +211,44 @@ async fn mail_reaches_a_real_smtp_server_and_survives_it_being_down() {
     assert_eq!(sent["items"][0]["last_error"], Value::Null);
     assert!(sent["items"][0]["sent_at"].is_string());
 }
+
+/// The body of a raw message with quoted-printable soft breaks and `=3D` undone (enough to read
+/// a link back).
+fn readable(raw: &str) -> String {
+    raw.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+}
+
+#[tokio::test]
+async fn the_violator_follows_the_mailed_link_and_the_manager_is_mailed_over_smtp() {
+    let mut sink = SmtpSink::stopped();
+    sink.start().await;
+    let mut settings = test_settings().await;
+    settings.smtp_url = Some(socdesk_api::settings::Secret::new(sink.url()));
+    let d = crate::explanations::desk_with(settings).await;
+    let app = &d.app;
+    let res = app
+        .post(
+            "/api/explanations",
+            &d.analyst,
+            json!({"violator_id": "V1", "category_id": d.category,
+                "deadline": crate::explanations::deadline(3), "message": "Why?"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let got = readable(&sink.wait_for(1, 30).await.join("\n"));
+    assert!(got.contains("To: v1@example.com"), "{got}");
+    let start =
+        got.find("http://socdesk.test/explain/").expect("a link") + "http://socdesk.test/explain/".len();
+    let token: String =
+        got[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    assert_eq!(crate::explanations::public(app, &token).await.status(), StatusCode::OK);
+    let res = crate::explanations::submit(app, &token, "It was a test.").await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+
+    let all = sink.wait_for(2, 30).await;
+    let to_manager = all.iter().find(|m| m.contains("To: m1@example.com")).expect("the manager's mail");
+    let to_manager = readable(to_manager);
+    assert!(to_manager.contains("Subject: [socdesk] Explanation to review"), "{to_manager}");
+    assert!(to_manager.contains("/explanations/"), "{to_manager}");
+}
