@@ -14,8 +14,8 @@ mkdirSync(artifacts, { recursive: true });
 
 const webDir = join(repo, 'frontend', 'dist');
 
-/** Starts the server; resolves with { url, adminPassword, stop }. */
-export async function startServer() {
+/** Starts the server (with `extraEnv` on top); resolves with { url, adminPassword, stop }. */
+export async function startServer(extraEnv = {}) {
   const bin = process.env.SOCDESK_BIN;
   if (!bin) {
     throw new Error(
@@ -38,6 +38,7 @@ export async function startServer() {
       SOCDESK_ADMIN_PASSWORD: adminPassword,
       SOCDESK_WEB_DIR: webDir,
       RUST_LOG: process.env.RUST_LOG || 'info',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -52,7 +52,7 @@ fn problem_from_status(status: u16, status_text: String) -> Problem {
 }
 
 /// Sends one request and turns any non-2xx answer into [`ApiError::Server`].
-async fn request<B: Serialize + ?Sized>(
+pub(crate) async fn request<B: Serialize + ?Sized>(
     method: Method,
     path: &str,
     access_token: Option<&str>,
@@ -67,6 +67,11 @@ async fn request<B: Serialize + ?Sized>(
         None => builder.build(),
     }
     .map_err(|e| ApiError::Decode(e.to_string()))?;
+    send(request).await
+}
+
+/// Sends a built request and turns any non-2xx answer into [`ApiError::Server`].
+pub(crate) async fn send(request: gloo_net::http::Request) -> Result<Response, ApiError> {
     let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
         return Ok(response);
@@ -79,7 +84,7 @@ async fn request<B: Serialize + ?Sized>(
 }
 
 /// Reads a JSON answer.
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+pub(crate) async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     response.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
 }
 

@@ -1,4 +1,5 @@
-//! Serves the built web app, with client-side routes falling back to `index.html`.
+//! Serves the built web app, with client-side routes falling back to `index.html` (and
+//! `/explain/{token}` to the token page's `explain.html`).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -31,7 +32,9 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
         res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
         return Ok(res);
     }
-    match NamedFile::open(root.join("index.html")) {
+    // The violator's token page is its own small bundle; every other route is the analyst app.
+    let page = if path.starts_with("/explain/") { "explain.html" } else { "index.html" };
+    match NamedFile::open(root.join(page)) {
         Ok(f) => {
             let mut res = f.into_response(&req);
             res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));

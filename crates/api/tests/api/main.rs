@@ -20,3 +20,4 @@ mod preferences;
 mod rule_explanations;
 mod smtp;
 mod tickets;
+mod web;
