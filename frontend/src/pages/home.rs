@@ -1,4 +1,4 @@
-//! The start page: who is signed in.
+//! My account: who is signed in, with which permissions and sites.
 
 use leptos::prelude::*;
 use socdesk_types::auth::Me;
