@@ -306,6 +306,8 @@ pub struct TicketSummary {
     pub created_at: DateTime<Utc>,
     pub modified_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The status of the latest explanation asked for from this ticket; `null` when none was.
+    pub explanation_status: Option<crate::explanations::ExplanationStatus>,
     pub version: i64,
 }
 
@@ -332,6 +334,7 @@ impl From<Ticket> for TicketSummary {
             created_at: t.created_at,
             modified_at: t.modified_at,
             closed_at: t.closed_at,
+            explanation_status: t.explanation_status,
             version: t.version,
         }
     }
