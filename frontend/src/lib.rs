@@ -5,6 +5,9 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod download;
 pub mod explain;
+pub mod format;
+pub mod labels;
 pub mod pages;
 pub mod session;

@@ -75,7 +75,7 @@ impl Session {
 
     /// Signs in. Fails with the server's refusal (bad credentials, rate limit) to show as is.
     pub async fn sign_in(self, login: String, password: String) -> Result<(), ApiError> {
-        let tokens = api::login(&LoginRequest { login, password }).await?;
+        let tokens = api::auth::login(&LoginRequest { login, password }).await?;
         self.start(tokens);
         Ok(())
     }
@@ -84,7 +84,7 @@ impl Session {
     /// be reached: its refresh token then simply expires.
     pub async fn sign_out(self) {
         if let Some(refresh_token) = stored(REFRESH) {
-            let _ = api::logout(refresh_token).await;
+            let _ = api::auth::logout(refresh_token).await;
         }
         self.end();
     }
@@ -130,7 +130,7 @@ impl Session {
             slot.get_or_insert_with(|| {
                 async move {
                     let result = match stored(REFRESH) {
-                        Some(refresh_token) => api::refresh(refresh_token).await.map(|t| self.start(t)),
+                        Some(refresh_token) => api::auth::refresh(refresh_token).await.map(|t| self.start(t)),
                         None => Err(ApiError::SignedOut),
                     };
                     REFRESHING.with_borrow_mut(|slot| *slot = None);

@@ -1,0 +1,55 @@
+//! Modal dialogs on the browser's own `<dialog>`: focus stays inside, Esc closes, the page
+//! behind is inert.
+
+use leptos::{html, prelude::*};
+
+/// A modal dialog with a title, its content and (optionally) a footer of buttons.
+#[component]
+pub fn Dialog(
+    #[prop(into)] title: String,
+    #[prop(into)] on_close: Callback<()>,
+    /// `data-testid` of the dialog.
+    #[prop(optional, into)]
+    test_id: String,
+    /// Wider dialogs for tables (column settings stay narrow).
+    #[prop(optional)]
+    wide: bool,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move || {
+        if let Some(d) = dialog.get()
+            && !d.open()
+        {
+            let _ = d.show_modal();
+        }
+    });
+    let aria_label = title.clone();
+    view! {
+        <dialog
+            class="dialog"
+            class:dialog-wide=wide
+            node_ref=dialog
+            aria-label=aria_label
+            data-testid=test_id
+            // Esc: the browser would close it by itself; the owner decides instead.
+            on:cancel=move |ev: leptos::ev::Event| {
+                ev.prevent_default();
+                on_close.run(());
+            }
+        >
+            <header class="dialog-head">
+                <h2>{title}</h2>
+                <button
+                    class="icon-btn"
+                    type="button"
+                    aria-label="Close dialog"
+                    on:click=move |_| on_close.run(())
+                >
+                    "✕"
+                </button>
+            </header>
+            <div class="dialog-body">{children()}</div>
+        </dialog>
+    }
+}

@@ -1,0 +1,13 @@
+//! Widgets the screens share: tickets and explanations use the same panel, dialogs, chart,
+//! column settings, refresh control, editors and pickers.
+
+pub mod account_picker;
+pub mod auto_refresh;
+pub mod badges;
+pub mod column_settings;
+pub mod dialog;
+pub mod files;
+pub mod markdown_editor;
+pub mod multi_select;
+pub mod side_panel;
+pub mod trend_chart;

@@ -1,0 +1,52 @@
+//! The side panel that opens over the right of a list (ticket detail, Add ticket, ...).
+
+use leptos::{html, prelude::*};
+
+/// A panel on the right: a close button, the content, Esc to close. It takes the focus when
+/// it opens so the keyboard is in it.
+#[component]
+pub fn SidePanel(
+    /// What the panel is, for screen readers (`Ticket #12`, `Create analysis ticket`).
+    #[prop(into)]
+    label: Signal<String>,
+    #[prop(into)] on_close: Callback<()>,
+    /// `data-testid` of the panel.
+    #[prop(optional, into)]
+    test_id: String,
+    children: Children,
+) -> impl IntoView {
+    let panel = NodeRef::<html::Aside>::new();
+    Effect::new(move || {
+        if let Some(p) = panel.get() {
+            let _ = p.focus();
+        }
+    });
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.stop_propagation();
+            on_close.run(());
+        }
+    };
+    view! {
+        <aside
+            class="side-panel"
+            role="complementary"
+            aria-label=move || label.get()
+            tabindex="-1"
+            node_ref=panel
+            data-testid=test_id
+            on:keydown=on_keydown
+        >
+            <button
+                class="icon-btn side-panel-close"
+                type="button"
+                aria-label="Close panel"
+                title="Close (Esc)"
+                on:click=move |_| on_close.run(())
+            >
+                "✕"
+            </button>
+            {children()}
+        </aside>
+    }
+}

@@ -1,0 +1,133 @@
+//! The words the screens use for the API's values (the manuals' names), and their colours.
+
+use socdesk_types::{
+    explanations::{ExplanationResult, ExplanationStatus},
+    tickets::{Attack, BodyFormat, CreatedBy, Incident, Priority, TicketAction, TicketStatus},
+};
+
+/// A ticket status as the manual names it.
+pub fn ticket_status(s: TicketStatus) -> &'static str {
+    match s {
+        TicketStatus::New => "New",
+        TicketStatus::Assigned => "Assigned",
+        TicketStatus::InProgress => "In Progress",
+        TicketStatus::Submitted => "Submitted",
+        TicketStatus::Approved => "Approved",
+        TicketStatus::Rejected => "Rejected",
+        TicketStatus::Closed => "Closed",
+    }
+}
+
+/// The colour of a ticket status, in badges and in the trend chart alike.
+pub fn ticket_status_color(s: TicketStatus) -> &'static str {
+    match s {
+        TicketStatus::New => "#6b7280",
+        TicketStatus::Assigned => "#2563eb",
+        TicketStatus::InProgress => "#0891b2",
+        TicketStatus::Submitted => "#7c3aed",
+        TicketStatus::Approved => "#16a34a",
+        TicketStatus::Rejected => "#dc2626",
+        TicketStatus::Closed => "#374151",
+    }
+}
+
+/// The trend chart's stacking order: the manual lists Rejected before Approved.
+pub const TICKET_TREND_ORDER: [TicketStatus; 7] = [
+    TicketStatus::New,
+    TicketStatus::Assigned,
+    TicketStatus::InProgress,
+    TicketStatus::Submitted,
+    TicketStatus::Rejected,
+    TicketStatus::Approved,
+    TicketStatus::Closed,
+];
+
+/// A workflow action as a button says it.
+pub fn ticket_action(a: TicketAction) -> &'static str {
+    match a {
+        TicketAction::Start => "Start work",
+        TicketAction::BackToAssigned => "Back to assigned",
+        TicketAction::Submit => "Submit Approval",
+        TicketAction::Approve => "Approve",
+        TicketAction::Reject => "Reject",
+        TicketAction::Close => "Close",
+        TicketAction::Reopen => "Reopen",
+        TicketAction::Restart => "Restart",
+    }
+}
+
+/// High, Medium or Low.
+pub fn priority(p: Priority) -> &'static str {
+    match p {
+        Priority::High => "High",
+        Priority::Medium => "Medium",
+        Priority::Low => "Low",
+    }
+}
+
+/// True positive or False positive.
+pub fn attack(a: Attack) -> &'static str {
+    match a {
+        Attack::TruePositive => "True positive",
+        Attack::FalsePositive => "False positive",
+    }
+}
+
+/// Incident or Normal.
+pub fn incident(i: Incident) -> &'static str {
+    match i {
+        Incident::Incident => "Incident",
+        Incident::Normal => "Normal",
+    }
+}
+
+/// System (a rule) or User.
+pub fn created_by(c: CreatedBy) -> &'static str {
+    match c {
+        CreatedBy::System => "System",
+        CreatedBy::User => "User",
+    }
+}
+
+/// Text, JSON or Markdown.
+pub fn body_format(f: BodyFormat) -> &'static str {
+    match f {
+        BodyFormat::Text => "Text",
+        BodyFormat::Markdown => "Markdown",
+        BodyFormat::Json => "JSON",
+    }
+}
+
+/// An explanation status as the manual names it.
+pub fn explanation_status(s: ExplanationStatus) -> &'static str {
+    match s {
+        ExplanationStatus::New => "New",
+        ExplanationStatus::Submitted => "Submitted",
+        ExplanationStatus::Returned => "Returned",
+        ExplanationStatus::Closed => "Closed",
+        ExplanationStatus::Awaiting => "Awaiting",
+        ExplanationStatus::AuditReturned => "Audit-returned",
+        ExplanationStatus::AuditCompleted => "Audit-completed",
+    }
+}
+
+/// The colour of an explanation status.
+pub fn explanation_status_color(s: ExplanationStatus) -> &'static str {
+    match s {
+        ExplanationStatus::New => "#6b7280",
+        ExplanationStatus::Submitted => "#7c3aed",
+        ExplanationStatus::Returned => "#d97706",
+        ExplanationStatus::Closed => "#374151",
+        ExplanationStatus::Awaiting => "#2563eb",
+        ExplanationStatus::AuditReturned => "#dc2626",
+        ExplanationStatus::AuditCompleted => "#16a34a",
+    }
+}
+
+/// Normal or Violated.
+pub fn explanation_result(r: ExplanationResult) -> &'static str {
+    match r {
+        ExplanationResult::Normal => "Normal",
+        ExplanationResult::Violated => "Violated",
+    }
+}
