@@ -27,13 +27,15 @@ for bin in socdesk-web socdesk-explain; do
   mv "$work/${out}_bg.opt.wasm" "$work/${out}_bg.wasm"
 done
 
-hash=$(cat "$work"/*.wasm "$work"/*.js "$SOCDESK_ROOT/frontend/style.css" "$SOCDESK_ROOT/frontend/explain.css" \
+# The analyst app's style sheet: the base, then one file per part of the app.
+cat "$SOCDESK_ROOT/frontend/style.css" "$SOCDESK_ROOT"/frontend/styles/*.css > "$work/style.css"
+hash=$(cat "$work"/*.wasm "$work"/*.js "$work/style.css" "$SOCDESK_ROOT/frontend/explain.css" \
   | sha256sum | cut -c1-12)
 dist="$SOCDESK_ROOT/frontend/dist"
 app="$dist/app-$hash"
 rm -rf "$dist"
 mkdir -p "$app"
-cp "$work"/*.js "$work"/*.wasm "$SOCDESK_ROOT/frontend/style.css" "$SOCDESK_ROOT/frontend/explain.css" "$app/"
+cp "$work"/*.js "$work"/*.wasm "$work/style.css" "$SOCDESK_ROOT/frontend/explain.css" "$app/"
 # Module files rather than inline scripts: the CSP allows only the page's own scripts.
 for out in socdesk_web socdesk_explain; do
   cat > "$app/boot-$out.js" <<JS

@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{ParentRoute, Route, Router, Routes},
+    components::{ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
 use crate::{
     components::shell::Shell,
-    pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage},
+    pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage, tickets::TicketsPage},
     session::Session,
 };
 
@@ -22,7 +22,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 // Every other page needs a session and sits in the shell.
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("") view=|| view! { <Redirect path="/tickets" /> } />
+                    <Route path=path!("tickets") view=TicketsPage />
+                    <Route path=path!("account") view=HomePage />
                 </ParentRoute>
             </Routes>
         </Router>

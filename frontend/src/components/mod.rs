@@ -1,3 +1,5 @@
-//! Widgets shared by the pages.
+//! Widgets: the shell, the shared ones, and each screen's own.
 
+pub mod common;
 pub mod shell;
+pub mod tickets;

@@ -1,7 +1,13 @@
-//! The signed-in shell: top bar with the account and Sign out, and the page below it.
+//! The signed-in shell: the top bar (product, navigation, the account menu with Sign out) and
+//! the page below it.
 
 use leptos::prelude::*;
-use leptos_router::{NavigateOptions, components::Outlet, hooks::use_navigate};
+use leptos_router::{
+    NavigateOptions,
+    components::{A, Outlet},
+    hooks::{use_location, use_navigate},
+};
+use socdesk_types::Permission;
 
 use crate::{api, session::use_session};
 
@@ -10,14 +16,23 @@ use crate::{api, session::use_session};
 pub fn Shell() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    let location = use_location();
     Effect::new(move || {
         if !session.is_signed_in() {
+            // Back here after signing in (a reviewer's mailed link, a shared view).
+            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let login = match here.as_str() {
+                "" | "/" => "/login".to_owned(),
+                // Already on the way out (this shell is being replaced by the login page).
+                h if h.starts_with("/login") => return,
+                _ => format!("/login?next={}", api::encode(&here)),
+            };
             // Replace, so that Back from the login page does not bounce straight back here.
-            navigate("/login", NavigateOptions { replace: true, ..Default::default() });
+            navigate(&login, NavigateOptions { replace: true, ..Default::default() });
         }
     });
     // A fresh copy of the account (after a reload only the tokens are known).
-    let me = LocalResource::new(move || session.call(api::me));
+    let me = LocalResource::new(move || session.call(api::auth::me));
     Effect::new(move || {
         if let Some(Ok(account)) = me.get() {
             session.set_account(account);
@@ -38,19 +53,68 @@ pub fn Shell() -> impl IntoView {
     }
 }
 
-/// The product name, the signed-in account and Sign out.
+/// Whether the signed-in account holds `p` (`ADMIN` holds every permission).
+pub fn can(p: Permission) -> bool {
+    use_session()
+        .account()
+        .is_some_and(|me| me.permissions.contains(&Permission::Admin) || me.permissions.contains(&p))
+}
+
+/// The product name, the navigation and the account menu.
 #[component]
 fn TopBar() -> impl IntoView {
     let session = use_session();
     let sign_out = Action::new_local(move |_: &()| session.sign_out());
     let signing_out = sign_out.pending();
-    let current_user = move || {
+    let location = use_location();
+    let menu_open = RwSignal::new(false);
+    // The menu closes when the page changes.
+    Effect::new(move || {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let account_menu = move || {
         session.account().map(|me| {
             view! {
-                <span class="user" data-testid="current-user">
-                    <strong>{me.display_name}</strong>
-                    <span class="user-login">{me.login}</span>
-                </span>
+                <div class="user-menu" on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        menu_open.set(false);
+                    }
+                }>
+                    <button
+                        type="button"
+                        class="user"
+                        data-testid="current-user"
+                        aria-haspopup="menu"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|o| *o = !*o)
+                    >
+                        <strong>{me.display_name}</strong>
+                        <span class="user-login">{me.login}</span>
+                    </button>
+                    <Show when=move || menu_open.get()>
+                        <ul class="menu-list user-menu-list" role="menu">
+                            <li role="none">
+                                <A href="/account" attr:role="menuitem" attr:class="menu-item">
+                                    "My account"
+                                </A>
+                            </li>
+                            <li role="none">
+                                <button
+                                    type="button"
+                                    role="menuitem"
+                                    class="menu-item"
+                                    disabled=signing_out
+                                    on:click=move |_| {
+                                        sign_out.dispatch_local(());
+                                    }
+                                >
+                                    "Sign out"
+                                </button>
+                            </li>
+                        </ul>
+                    </Show>
+                </div>
             }
         })
     };
@@ -58,18 +122,11 @@ fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <span class="brand">"socdesk"</span>
+            <nav class="nav" aria-label="Main">
+                <A href="/tickets" attr:class="nav-link">"Tickets"</A>
+            </nav>
             <span class="spacer"></span>
-            {current_user}
-            <button
-                class="btn btn-ghost"
-                type="button"
-                disabled=signing_out
-                on:click=move |_| {
-                    sign_out.dispatch_local(());
-                }
-            >
-                "Sign out"
-            </button>
+            {account_menu}
         </header>
     }
 }

@@ -1,7 +1,10 @@
 //! The sign-in page.
 
 use leptos::{html, prelude::*};
-use leptos_router::{NavigateOptions, hooks::use_navigate};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
 
 use crate::session::use_session;
 
@@ -10,10 +13,16 @@ use crate::session::use_session;
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    // Signed in already, or just now: on to the start page.
+    let query = use_query_map();
+    // Signed in already, or just now: back to the page that sent here, else the start page.
+    // Only paths of this app: `next` must not send anyone to another site.
     Effect::new(move || {
         if session.is_signed_in() {
-            navigate("/", NavigateOptions { replace: true, ..Default::default() });
+            let next = query
+                .with_untracked(|q| q.get("next"))
+                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/login"))
+                .unwrap_or_else(|| "/".to_owned());
+            navigate(&next, NavigateOptions { replace: true, ..Default::default() });
         }
     });
 

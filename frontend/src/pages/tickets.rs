@@ -1,0 +1,99 @@
+//! Response > Tickets: the trend, the filter bar, the list, and the side panels.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api,
+    components::{
+        common::side_panel::SidePanel,
+        tickets::{
+            TicketsScreen,
+            add::{AddMenu, AddTicketPanel},
+            bulk::BulkToolbar,
+            detail::TicketDetailPanel,
+            filter_bar::TicketFilterBar,
+            filters::{TicketFilters, has_filters},
+            list::TicketList,
+            trend::TicketTrendChart,
+        },
+    },
+    session::use_session,
+};
+
+/// Where the account's last filters are kept (key/value pairs).
+const FILTERS_KEY: &str = "tickets.filters";
+
+/// The Tickets screen.
+#[component]
+pub fn TicketsPage() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let filters = Memo::new(move |_| query.with(TicketFilters::from_query));
+    let open = Memo::new(move |_| query.with(|q| q.get_str("ticket").and_then(|v| v.parse::<i64>().ok())));
+    let screen = TicketsScreen::new(filters, open);
+    provide_context(screen);
+
+    // A bare /tickets shows the filters this account used last; a URL with filters wins.
+    let ready = RwSignal::new(query.with_untracked(has_filters));
+    if !ready.get_untracked() {
+        spawn_local(async move {
+            if let Ok(Some(saved)) =
+                session.call(|t| api::preferences::load::<Vec<(String, String)>>(t, FILTERS_KEY)).await
+                && !saved.is_empty()
+            {
+                screen.replace_filters(TicketFilters::from_pairs(&saved));
+            }
+            ready.set(true);
+        });
+    }
+    // Remember the filters for next time.
+    Effect::new(move |previous: Option<TicketFilters>| {
+        let current = filters.get();
+        if ready.get() && previous.as_ref().is_some_and(|p| *p != current) {
+            let saved = current.to_pairs();
+            spawn_local(async move {
+                let _ = session.call(move |t| api::preferences::save(t, FILTERS_KEY, saved.clone())).await;
+            });
+        }
+        current
+    });
+
+    let detail = move || {
+        open.get().map(|id| {
+            view! {
+                <SidePanel label=format!("Ticket #{id}") on_close=move |_| screen.close_ticket() test_id="ticket-panel">
+                    <TicketDetailPanel id=id />
+                </SidePanel>
+            }
+        })
+    };
+    let adding = move || {
+        screen.adding.get().map(|kind| {
+            let label = match kind {
+                socdesk_types::tickets::TicketKind::Analysis => "Create analysis ticket",
+                socdesk_types::tickets::TicketKind::Detection => "Create detection-based ticket",
+            };
+            view! {
+                <SidePanel label=label.to_string() on_close=move |_| screen.adding.set(None) test_id="add-panel">
+                    <AddTicketPanel kind=kind />
+                </SidePanel>
+            }
+        })
+    };
+
+    view! {
+        <div class="page tickets-page">
+            <header class="page-head">
+                <h1 class="page-title">"Tickets"</h1>
+            </header>
+            <Show when=move || ready.get() fallback=|| view! { <p class="loading">"Loading your last view…"</p> }>
+                <TicketTrendChart />
+                <TicketFilterBar />
+                <TicketList bulk=ViewFn::from(|| view! { <BulkToolbar /> }) add=ViewFn::from(|| view! { <AddMenu /> }) />
+            </Show>
+            {detail}
+            {adding}
+        </div>
+    }
+}
