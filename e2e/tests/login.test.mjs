@@ -71,20 +71,25 @@ test('a wrong password shows the error in place and stays on the login page', as
 test('admin signs in, sees the account, survives a reload and signs out', async () => {
   const page = await newPage(browser);
   await signIn(page, server.adminPassword);
-  assert.match(page.url(), /\/$/);
+  // The start page is the Tickets screen.
+  await page.waitForURL(/\/tickets$/);
   const user = page.getByTestId('current-user');
   assert.match(await user.textContent(), /admin/);
+  await user.click();
+  await page.getByRole('menuitem', { name: 'My account' }).click();
+  await page.waitForURL(/\/account$/);
   await page.getByRole('list', { name: 'Permissions' }).getByText('ADMIN', { exact: true }).waitFor();
   await page.screenshot({ path: join(artifacts, 'signed-in.png') });
 
   await page.reload();
   await page.getByTestId('current-user').waitFor();
   assert.match(await page.getByTestId('current-user').textContent(), /admin/);
-  assert.match(page.url(), /\/$/);
+  assert.match(page.url(), /\/account$/);
 
   const refreshToken = await stored(page, REFRESH);
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL('**/login');
+  await page.getByTestId('current-user').click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
   await page.getByLabel('Login').waitFor();
   assert.equal(await stored(page, ACCESS), null);
   assert.equal(await stored(page, REFRESH), null);
@@ -97,7 +102,7 @@ test('admin signs in, sees the account, survives a reload and signs out', async 
   assert.equal(res.status, 401, 'the refresh token is revoked by sign-out');
   // And going back to the start page lands on the login page.
   await page.goto(server.url + '/');
-  await page.waitForURL('**/login');
+  await page.waitForURL(/\/login/);
   await page.screenshot({ path: join(artifacts, 'signed-out.png') });
   assert.deepEqual(page.errors, []);
   await page.close();
@@ -114,7 +119,7 @@ test('an expired access token is renewed once; a dead session goes to the login 
   page.on('request', (r) => r.url().endsWith('/api/auth/refresh') && refreshes.push(r));
   await page.reload();
   await page.getByTestId('current-user').waitFor();
-  assert.match(page.url(), /\/$/);
+  assert.match(page.url(), /\/tickets$/);
   assert.equal(refreshes.length, 1, 'exactly one refresh');
   assert.notEqual(await stored(page, ACCESS), 'not-a-valid-token');
   assert.notEqual(await stored(page, REFRESH), oldRefresh, 'the refresh token rotated');
@@ -128,9 +133,28 @@ test('an expired access token is renewed once; a dead session goes to the login 
     [ACCESS, REFRESH],
   );
   await page.reload();
-  await page.waitForURL('**/login');
+  await page.waitForURL(/\/login/);
   await page.getByLabel('Login').waitFor();
   assert.equal(await stored(page, ACCESS), null);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a link opened signed out comes back to that page after signing in', async () => {
+  const page = await newPage(browser);
+  await page.goto(server.url + '/tickets?status=closed&q=scan');
+  await page.waitForURL(/\/login\?next=/);
+  await page.getByLabel('Login').fill('admin');
+  await page.getByLabel('Password').fill(server.adminPassword);
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(/\/tickets\?status=closed&q=scan$/);
+  // A `next` that leaves the app is ignored.
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(server.url + '/login?next=//evil.example/x');
+  await page.getByLabel('Login').fill('admin');
+  await page.getByLabel('Password').fill(server.adminPassword);
+  await page.getByLabel('Password').press('Enter');
+  await page.waitForURL(/\/tickets$/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
