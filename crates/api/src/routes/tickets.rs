@@ -58,8 +58,9 @@ pub struct TicketListQuery {
     pub tag_id: Option<i64>,
     /// Text in the title, body or fields (case-insensitive).
     pub q: Option<String>,
-    /// `created_at` (default `-created_at`), `modified_at`, `priority`, `status`, `title`, `id`;
-    /// prefix `-` for descending.
+    /// `created_at` (default `-created_at`), `modified_at`, `priority`, `status`, `title`, `id`,
+    /// `closed_at` (open tickets last in both directions), `duplicate_count`; prefix `-` for
+    /// descending. Ties are broken by id in the same direction.
     pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -19,5 +19,6 @@ mod people;
 mod preferences;
 mod rule_explanations;
 mod smtp;
+mod ticket_lists;
 mod tickets;
 mod web;
