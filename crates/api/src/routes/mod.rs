@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod directory;
 pub mod explanation_attachments;
 pub mod explanations;
 pub mod health;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     accounts::configure(cfg);
     api_keys::configure(cfg);
     catalog::configure(cfg);
+    directory::configure(cfg);
     preferences::configure(cfg);
     audit::configure(cfg);
     tickets::configure(cfg);

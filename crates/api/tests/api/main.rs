@@ -10,6 +10,7 @@ mod catalog;
 mod conventions;
 mod crash;
 mod detection;
+mod directory;
 mod explanation_reminders;
 mod explanation_table;
 mod explanations;
