@@ -13,6 +13,7 @@ pub mod explanations;
 pub mod health;
 pub mod logs;
 pub mod mail;
+pub mod markdown;
 pub mod me;
 pub mod people;
 pub mod preferences;
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     rules::configure(cfg);
     people::configure(cfg);
     mail::configure(cfg);
+    markdown::configure(cfg);
     explanations::configure(cfg);
     explanation_attachments::configure(cfg);
 }

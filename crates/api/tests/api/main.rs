@@ -16,6 +16,7 @@ mod explanation_table;
 mod explanations;
 mod helpers;
 mod mail;
+mod markdown;
 mod people;
 mod preferences;
 mod rule_explanations;

@@ -43,7 +43,7 @@ pub async fn separation_of_duties(db: &impl ConnectionTrait) -> DomainResult<boo
 /// The most fields a detection ticket may carry.
 const MAX_FIELDS: usize = 200;
 /// The longest body accepted, in characters.
-const MAX_BODY_CHARS: usize = 1_000_000;
+pub(crate) const MAX_BODY_CHARS: usize = 1_000_000;
 
 /// Field names (lower-case, letters and digits only) read as the source IP, for related tickets.
 pub(crate) const SOURCE_IP: &[&str] = &["sourceip", "srcip", "src"];
