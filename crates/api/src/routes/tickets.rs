@@ -159,7 +159,11 @@ async fn update_ticket(
 }
 
 /// Opens a ticket by hand (`created_by = user`). It starts `assigned` when it has an assignee,
-/// else `new`. The site must be one of the caller's.
+/// else `new`. The site must be one of the caller's. `attachment_ids` (at most 20) are files you
+/// uploaded with `POST /api/attachments` and have not attached yet: they become the body's files
+/// in the same transaction, recorded in the history (`attachments`). Any invalid field, such as
+/// an id that is not an unattached upload of yours (`attachment_ids[1]`), is a 422 and nothing is
+/// created.
 ///
 /// Needs: `TICKET_EDIT`.
 #[utoipa::path(

@@ -21,6 +21,7 @@ mod people;
 mod preferences;
 mod rule_explanations;
 mod smtp;
+mod ticket_attachments;
 mod ticket_lists;
 mod tickets;
 mod web;
