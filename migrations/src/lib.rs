@@ -14,6 +14,7 @@ mod m0007_mail;
 mod m0008_explanation_categories;
 mod m0009_explanations;
 mod m0010_explanation_attachments;
+mod m0011_ticket_list_sorts;
 mod util;
 
 /// Every migration, in order.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_explanation_categories::Migration),
             Box::new(m0009_explanations::Migration),
             Box::new(m0010_explanation_attachments::Migration),
+            Box::new(m0011_ticket_list_sorts::Migration),
         ]
     }
 }

@@ -27,6 +27,7 @@ use crate::error::PROBLEM_JSON;
     tags(
         (name = "auth", description = "Sign in and out"),
         (name = "accounts", description = "Accounts and API keys"),
+        (name = "directory", description = "Enabled accounts for pickers (assignees, approvers, filters)"),
         (name = "sites", description = "Sites (every ticket belongs to one)"),
         (name = "ticket categories", description = "Ticket categories"),
         (name = "tags", description = "Ticket tags"),

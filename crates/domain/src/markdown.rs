@@ -5,7 +5,12 @@
 //! Text and JSON are escaped, so no client ever renders raw HTML from a user.
 
 use pulldown_cmark::{Options, Parser, html};
-use socdesk_types::tickets::BodyFormat;
+use socdesk_types::{
+    markdown::{MarkdownPreview, MarkdownPreviewRequest},
+    tickets::BodyFormat,
+};
+
+use crate::{DomainError, DomainResult, tickets::service::MAX_BODY_CHARS};
 
 /// The sanitised HTML of `body` written in `format`.
 pub fn render(format: BodyFormat, body: &str) -> String {
@@ -29,6 +34,16 @@ pub fn render(format: BodyFormat, body: &str) -> String {
             format!("<pre class=\"json\"><code>{}</code></pre>", escape(&pretty))
         }
     }
+}
+
+/// What an editor's preview shows: `req.body` rendered by [`render`], exactly as a ticket body
+/// or memo holding it would be (Markdown unless `req.format` says otherwise). Fails with
+/// `Validation` naming `body` when it is longer than a ticket body may be.
+pub fn preview(req: &MarkdownPreviewRequest) -> DomainResult<MarkdownPreview> {
+    if req.body.chars().count() > MAX_BODY_CHARS {
+        return Err(DomainError::invalid("body", format!("must be at most {MAX_BODY_CHARS} characters")));
+    }
+    Ok(MarkdownPreview { html: render(req.format.unwrap_or(BodyFormat::Markdown), &req.body) })
 }
 
 fn escape(text: &str) -> String {

@@ -75,6 +75,8 @@ pub enum SortKey {
     Int(i64),
     Time(DateTime<Utc>),
     Text(String),
+    /// The row has no value in a nullable sort column (see [`fetch_page_nulls_last`]).
+    Null,
 }
 
 impl From<SortKey> for Value {
@@ -83,6 +85,7 @@ impl From<SortKey> for Value {
             SortKey::Int(v) => v.into(),
             SortKey::Time(v) => v.into(),
             SortKey::Text(v) => v.into(),
+            SortKey::Null => Option::<i64>::None.into(),
         }
     }
 }
@@ -177,26 +180,78 @@ where
     C: ConnectionTrait,
     I: RowId,
 {
+    fetch_ordered(db, select, ordering, false, page, key).await
+}
+
+/// [`fetch_page`] for a sort column that may be null: rows with a value come first in either
+/// direction, then the rows without one, by id in the same direction. `key` gives
+/// [`SortKey::Null`] for those. The order is `sort IS NULL, sort, id`, which an index on those
+/// three expressions serves.
+pub async fn fetch_page_nulls_last<E, C, I>(
+    db: &C,
+    select: Select<E>,
+    ordering: Ordering<E::Column>,
+    page: &PageRequest,
+    key: impl Fn(&E::Model) -> (SortKey, I),
+) -> DomainResult<ModelPage<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+    I: RowId,
+{
+    fetch_ordered(db, select, ordering, true, page, key).await
+}
+
+fn bad_cursor() -> DomainError {
+    DomainError::invalid("cursor", "is not a cursor this list returned")
+}
+
+async fn fetch_ordered<E, C, I>(
+    db: &C,
+    select: Select<E>,
+    ordering: Ordering<E::Column>,
+    nulls_last: bool,
+    page: &PageRequest,
+    key: impl Fn(&E::Model) -> (SortKey, I),
+) -> DomainResult<ModelPage<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+    I: RowId,
+{
     let total = select.clone().count(db).await?;
     let order = if ordering.descending { Order::Desc } else { Order::Asc };
     let mut query = select;
     if let Some(after) = &page.after {
-        let value: Value = after.k.clone().into();
-        let after_id: Value = I::from_cursor(&after.id)
-            .ok_or_else(|| DomainError::invalid("cursor", "is not a cursor this list returned"))?
-            .into();
+        let after_id: Value = I::from_cursor(&after.id).ok_or_else(bad_cursor)?.into();
         let beyond = |col: E::Column, v: Value| if ordering.descending { col.lt(v) } else { col.gt(v) };
-        query = if ordering.sort_is_id {
-            query.filter(beyond(ordering.id, after_id))
+        let rest = if ordering.sort_is_id {
+            Condition::all().add(beyond(ordering.id, after_id))
+        } else if after.k == SortKey::Null {
+            // Past the last row with a value: only rows without one remain, in id order.
+            if !nulls_last {
+                return Err(bad_cursor());
+            }
+            Condition::all().add(ordering.sort.is_null()).add(beyond(ordering.id, after_id))
         } else {
-            query.filter(
-                Condition::any()
-                    .add(beyond(ordering.sort, value.clone()))
-                    .add(Condition::all().add(ordering.sort.eq(value)).add(beyond(ordering.id, after_id))),
-            )
+            let value: Value = after.k.clone().into();
+            let mut rest = Condition::any()
+                .add(beyond(ordering.sort, value.clone()))
+                .add(Condition::all().add(ordering.sort.eq(value)).add(beyond(ordering.id, after_id)));
+            if nulls_last {
+                rest = rest.add(ordering.sort.is_null());
+            }
+            rest
         };
+        query = query.filter(rest);
     }
     if !ordering.sort_is_id {
+        if nulls_last {
+            // `false` sorts before `true` in both databases: values first, nulls last.
+            query = query.order_by(ordering.sort.is_null(), Order::Asc);
+        }
         query = query.order_by(ordering.sort, order.clone());
     }
     let mut items = query.order_by(ordering.id, order).limit(page.limit + 1).all(db).await?;
@@ -218,7 +273,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        for k in [SortKey::Int(7), SortKey::Text("b".into()), SortKey::Time(Utc::now())] {
+        for k in [SortKey::Int(7), SortKey::Text("b".into()), SortKey::Time(Utc::now()), SortKey::Null] {
             let c = Cursor { k, id: CursorId::Int(3) };
             assert_eq!(Cursor::decode(&c.encode()), Some(c));
         }

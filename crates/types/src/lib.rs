@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod explanations;
 pub mod logs;
 pub mod mail;
+pub mod markdown;
 pub mod page;
 mod patch;
 pub mod people;

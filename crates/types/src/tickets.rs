@@ -209,6 +209,11 @@ pub struct NewTicket {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub risk_score: Option<i32>,
+    /// Files you uploaded with `POST /api/attachments` and have not attached yet, to attach to
+    /// the ticket's body (at most 20).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
+    pub attachment_ids: Vec<i64>,
 }
 
 /// Body of `POST /api/tickets/{id}/transitions`.
@@ -440,6 +445,16 @@ pub struct NewMemo {
     pub attachment_ids: Vec<i64>,
 }
 
+/// Body of `POST /api/tickets/{id}/attachments`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AttachFiles {
+    /// Files you uploaded with `POST /api/attachments` and have not attached yet (1..=20).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 20))]
+    pub attachment_ids: Vec<i64>,
+}
+
 /// How many tickets are in each status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -559,6 +574,7 @@ pub struct Attachment {
     pub sha256: String,
     /// The ticket it belongs to, once attached.
     pub ticket_id: Option<i64>,
+    /// The memo it belongs to; `null` on a file of the ticket's body (or not attached yet).
     pub memo_id: Option<i64>,
     pub uploaded_by: Option<i64>,
     pub created_at: DateTime<Utc>,

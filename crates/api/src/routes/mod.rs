@@ -7,11 +7,13 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod directory;
 pub mod explanation_attachments;
 pub mod explanations;
 pub mod health;
 pub mod logs;
 pub mod mail;
+pub mod markdown;
 pub mod me;
 pub mod people;
 pub mod preferences;
@@ -33,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     accounts::configure(cfg);
     api_keys::configure(cfg);
     catalog::configure(cfg);
+    directory::configure(cfg);
     preferences::configure(cfg);
     audit::configure(cfg);
     tickets::configure(cfg);
@@ -42,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     rules::configure(cfg);
     people::configure(cfg);
     mail::configure(cfg);
+    markdown::configure(cfg);
     explanations::configure(cfg);
     explanation_attachments::configure(cfg);
 }

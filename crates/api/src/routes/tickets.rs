@@ -58,8 +58,9 @@ pub struct TicketListQuery {
     pub tag_id: Option<i64>,
     /// Text in the title, body or fields (case-insensitive).
     pub q: Option<String>,
-    /// `created_at` (default `-created_at`), `modified_at`, `priority`, `status`, `title`, `id`;
-    /// prefix `-` for descending.
+    /// `created_at` (default `-created_at`), `modified_at`, `priority`, `status`, `title`, `id`,
+    /// `closed_at` (open tickets last in both directions), `duplicate_count`; prefix `-` for
+    /// descending. Ties are broken by id in the same direction.
     pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -158,7 +159,11 @@ async fn update_ticket(
 }
 
 /// Opens a ticket by hand (`created_by = user`). It starts `assigned` when it has an assignee,
-/// else `new`. The site must be one of the caller's.
+/// else `new`. The site must be one of the caller's. `attachment_ids` (at most 20) are files you
+/// uploaded with `POST /api/attachments` and have not attached yet: they become the body's files
+/// in the same transaction, recorded in the history (`attachments`). Any invalid field, such as
+/// an id that is not an unattached upload of yours (`attachment_ids[1]`), is a 422 and nothing is
+/// created.
 ///
 /// Needs: `TICKET_EDIT`.
 #[utoipa::path(

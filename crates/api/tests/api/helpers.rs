@@ -214,6 +214,21 @@ impl TestApp {
     }
 }
 
+/// `POST /api/attachments`: uploads `bytes` as the multipart field `file` named `name`.
+pub async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(name.to_owned())
+        .mime_str("text/html")
+        .expect("mime");
+    app.client
+        .post(format!("{}/api/attachments", app.address))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("sent")
+}
+
 /// Asserts a problem answer with the given status and returns its body.
 pub async fn assert_problem(res: Response, status: StatusCode) -> Value {
     assert_eq!(res.status(), status, "unexpected status");

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
+use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app, upload};
 
 /// A site, an editor (who opens tickets), an assignee and an approver, all on that site.
 struct Desk {
@@ -693,20 +693,6 @@ async fn the_detection_templates_are_network_endpoint_and_email() {
         templates.as_array().expect("array").iter().filter_map(|t| t["key"].as_str()).collect();
     assert_eq!(keys, ["network", "endpoint", "email"]);
     assert!(templates[0]["fields"].as_array().expect("fields").contains(&json!("Source IP")));
-}
-
-async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let part = reqwest::multipart::Part::bytes(bytes)
-        .file_name(name.to_owned())
-        .mime_str("text/html")
-        .expect("mime");
-    app.client
-        .post(format!("{}/api/attachments", app.address))
-        .bearer_auth(token)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .expect("sent")
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod bootstrap;
 pub mod catalog;
+pub mod directory;
 pub mod login_throttle;
 pub mod preferences;
 pub mod sessions;

@@ -1,21 +1,30 @@
-//! Attachments: files uploaded first (unlinked, visible to their uploader), then attached to a
-//! memo of a ticket, after which whoever sees the ticket may download them.
+//! Attachments: files uploaded first (unlinked, visible to their uploader), then attached once,
+//! either to a ticket's body or to one of its memos, after which whoever sees the ticket may
+//! download them. A body file can be removed again; a memo's files stay with the memo, since
+//! memos are never edited.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 use sha2::{Digest, Sha256};
-use socdesk_types::tickets::Attachment;
+use socdesk_types::tickets::{AttachFiles, Attachment};
 
 use crate::{
     Actor, DomainError, DomainResult,
     entities::{attachment, ticket},
-    tickets::scope::visible_tickets,
+    error::Violations,
+    tickets::{scope::visible_tickets, service::history},
 };
+
+/// The most files one request may attach (a new ticket, a memo, or an addition to a body).
+pub const MAX_PER_REQUEST: usize = 20;
 
 /// The metadata columns (never the bytes) for listings.
 pub(crate) fn meta_columns<S: QuerySelect>(select: S) -> S {
@@ -146,22 +155,69 @@ pub async fn fetch(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> DomainR
     Ok((from_model(m), data))
 }
 
-/// Attaches the actor's unattached uploads to a memo. Fails with `Validation` naming any id that
-/// is not the actor's own unattached upload.
-pub async fn attach_to_memo(
+/// The actor's uploads that nothing holds yet: no ticket, no memo, no explanation. Only these
+/// can be attached, so a file attached once (to a body or a memo) never moves again.
+fn unattached_of(actor: &Actor) -> Condition {
+    Condition::all()
+        .add(attachment::Column::UploadedBy.eq(actor.account_id))
+        .add(attachment::Column::TicketId.is_null())
+        .add(attachment::Column::MemoId.is_null())
+        .add(attachment::Column::ExplanationId.is_null())
+}
+
+/// Records a violation for each of `ids` (the request field `field`) that is not the actor's own
+/// unattached upload or is named twice, and for more than [`MAX_PER_REQUEST`] of them.
+pub(crate) async fn check_unattached(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    field: &str,
+    ids: &[i64],
+    v: &mut Violations,
+) -> DomainResult<()> {
+    if ids.len() > MAX_PER_REQUEST {
+        v.push(field, format!("at most {MAX_PER_REQUEST} files at once"));
+        return Ok(());
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let free: BTreeSet<i64> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::Id)
+        .filter(attachment::Column::Id.is_in(ids.iter().copied()))
+        .filter(unattached_of(actor))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut seen = BTreeSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !seen.insert(*id) {
+            v.push(format!("{field}[{i}]"), format!("{id} is named twice"));
+        } else if !free.contains(id) {
+            v.push(format!("{field}[{i}]"), format!("{id} is not an unattached upload of yours"));
+        }
+    }
+    Ok(())
+}
+
+/// Attaches each of `ids` to ticket `ticket_id` (to its memo `memo_id`, or with none to its
+/// body), provided it is still the actor's unattached upload. Fails with `Validation` naming the
+/// first id that is not (`attachment_ids[2]`); the caller's transaction then undoes the rest.
+async fn claim(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[i64],
     ticket_id: i64,
-    memo_id: i64,
+    memo_id: Option<i64>,
 ) -> DomainResult<()> {
     for (i, id) in ids.iter().enumerate() {
         let done = attachment::Entity::update_many()
             .col_expr(attachment::Column::TicketId, Expr::value(ticket_id))
             .col_expr(attachment::Column::MemoId, Expr::value(memo_id))
             .filter(attachment::Column::Id.eq(*id))
-            .filter(attachment::Column::UploadedBy.eq(actor.account_id))
-            .filter(attachment::Column::MemoId.is_null())
+            .filter(unattached_of(actor))
             .exec(db)
             .await?;
         if done.rows_affected != 1 {
@@ -171,6 +227,167 @@ pub async fn attach_to_memo(
             ));
         }
     }
+    Ok(())
+}
+
+/// Attaches the actor's unattached uploads to a memo. Fails with `Validation` naming any id that
+/// is not the actor's own unattached upload (one already on a ticket body or another memo, say).
+pub async fn attach_to_memo(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+    ticket_id: i64,
+    memo_id: i64,
+) -> DomainResult<()> {
+    claim(db, actor, ids, ticket_id, Some(memo_id)).await
+}
+
+/// Attaches the actor's unattached uploads `ids` to the body of the new ticket `ticket_id`
+/// (checked beforehand with [`check_unattached`]) and records them in its history.
+pub(crate) async fn attach_to_new_ticket(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[i64],
+    ticket_id: i64,
+    at: DateTime<Utc>,
+) -> DomainResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    claim(db, actor, ids, ticket_id, None).await?;
+    history(db, ticket_id, at, actor, "attachments", None, Some(names_of(db, ids).await?), None).await
+}
+
+/// The file names of `ids`, in that order, as one history value (`a.pdf, b.png`).
+async fn names_of(db: &impl ConnectionTrait, ids: &[i64]) -> DomainResult<String> {
+    let names: BTreeMap<i64, String> = attachment::Entity::find()
+        .select_only()
+        .columns([attachment::Column::Id, attachment::Column::FileName])
+        .filter(attachment::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(ids.iter().filter_map(|id| names.get(id).map(String::as_str)).collect::<Vec<_>>().join(", "))
+}
+
+async fn visible_ticket(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_id: i64,
+) -> DomainResult<ticket::Model> {
+    visible_tickets(actor)
+        .filter(ticket::Column::Id.eq(ticket_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound("ticket"))
+}
+
+/// Every file of ticket `ticket_id`, the body's and the memos', oldest upload first.
+async fn all_of(db: &impl ConnectionTrait, ticket_id: i64) -> DomainResult<Vec<Attachment>> {
+    let rows: Vec<MetaRow> = meta_columns(attachment::Entity::find())
+        .filter(attachment::Column::TicketId.eq(ticket_id))
+        .order_by_asc(attachment::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(to_dto).collect())
+}
+
+/// Marks a ticket changed by a file added to or removed from its body: a new version and
+/// modification time, like any other edit. The increment is done by the database rather than
+/// checked against the version read: the change does not depend on the ticket's other fields,
+/// so a concurrent edit is no reason to refuse it.
+async fn touch(db: &impl ConnectionTrait, ticket_id: i64, at: DateTime<Utc>) -> DomainResult<()> {
+    ticket::Entity::update_many()
+        .col_expr(ticket::Column::Version, Expr::col(ticket::Column::Version).add(1))
+        .col_expr(ticket::Column::ModifiedAt, Expr::value(at))
+        .filter(ticket::Column::Id.eq(ticket_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Every file of a ticket the actor may see, the body's and the memos' (each names its
+/// `memo_id`), oldest upload first. Another site's ticket is `NotFound`.
+pub async fn of_ticket(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_id: i64,
+) -> DomainResult<Vec<Attachment>> {
+    visible_ticket(db, actor, ticket_id).await?;
+    all_of(db, ticket_id).await
+}
+
+/// Attaches the actor's unattached uploads to the body of a ticket the actor may see, in one
+/// transaction with one history row (`attachments`, the file names) and a new ticket version.
+/// Rule tickets take files too: files are not their read-only body. Answers every file of the
+/// ticket. Fails with `NotFound` (not visible) or `Validation` naming each bad
+/// `attachment_ids[i]` (none, more than 20, named twice, not an unattached upload of yours).
+pub async fn attach_to_ticket(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    ticket_id: i64,
+    req: AttachFiles,
+) -> DomainResult<Vec<Attachment>> {
+    let txn = db.begin().await?;
+    visible_ticket(&txn, actor, ticket_id).await?;
+    let mut v = Violations::new();
+    if req.attachment_ids.is_empty() {
+        v.push("attachment_ids", "name at least one file");
+    }
+    check_unattached(&txn, actor, "attachment_ids", &req.attachment_ids, &mut v).await?;
+    v.finish()?;
+    let now = Utc::now();
+    claim(&txn, actor, &req.attachment_ids, ticket_id, None).await?;
+    touch(&txn, ticket_id, now).await?;
+    let names = names_of(&txn, &req.attachment_ids).await?;
+    history(&txn, ticket_id, now, actor, "attachments", None, Some(names), None).await?;
+    let files = all_of(&txn, ticket_id).await?;
+    txn.commit().await?;
+    Ok(files)
+}
+
+/// Removes a file from the body of a ticket the actor may see, deleting it, in one transaction
+/// with a history row (`attachments`, the old value its name) and a new ticket version. Fails
+/// with `NotFound` (no such ticket, or no such file on it) or `Conflict` when the file belongs
+/// to a memo: memos are never edited, so their files stay.
+pub async fn remove_from_ticket(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    ticket_id: i64,
+    attachment_id: i64,
+) -> DomainResult<()> {
+    let txn = db.begin().await?;
+    visible_ticket(&txn, actor, ticket_id).await?;
+    let (memo_id, file_name) = attachment::Entity::find_by_id(attachment_id)
+        .select_only()
+        .columns([attachment::Column::MemoId, attachment::Column::FileName])
+        .filter(attachment::Column::TicketId.eq(ticket_id))
+        .into_tuple::<(Option<i64>, String)>()
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound("attachment"))?;
+    if let Some(memo_id) = memo_id {
+        return Err(DomainError::Conflict(format!(
+            "file {attachment_id} belongs to memo {memo_id}, not to the ticket's body: memos are never \
+             edited, so their files stay with them"
+        )));
+    }
+    let done = attachment::Entity::delete_many()
+        .filter(attachment::Column::Id.eq(attachment_id))
+        .filter(attachment::Column::TicketId.eq(ticket_id))
+        .filter(attachment::Column::MemoId.is_null())
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(DomainError::NotFound("attachment"));
+    }
+    let now = Utc::now();
+    touch(&txn, ticket_id, now).await?;
+    history(&txn, ticket_id, now, actor, "attachments", Some(file_name), None, None).await?;
+    txn.commit().await?;
     Ok(())
 }
 

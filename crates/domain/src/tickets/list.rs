@@ -13,7 +13,7 @@ use socdesk_types::{
 use crate::{
     Actor, DomainError, DomainResult,
     entities::{ticket, ticket_approver, ticket_assignee, ticket_tag},
-    pagination::{Ordering, PageRequest, SortKey, fetch_page},
+    pagination::{Ordering, PageRequest, SortKey, fetch_page, fetch_page_nulls_last},
     tickets::{assemble::assemble_rows, scope::visible_tickets, service::separation_of_duties},
 };
 
@@ -47,6 +47,10 @@ pub enum TicketSort {
     Status,
     Title,
     Id,
+    /// Closing time; open tickets (no closing time) come last in both directions.
+    Closed,
+    /// How often a rule saw the attack behind the ticket.
+    DuplicateCount,
 }
 
 impl TicketSort {
@@ -64,10 +68,13 @@ impl TicketSort {
             "status" => TicketSort::Status,
             "title" => TicketSort::Title,
             "id" => TicketSort::Id,
+            "closed_at" => TicketSort::Closed,
+            "duplicate_count" => TicketSort::DuplicateCount,
             _ => {
                 return Err(DomainError::invalid(
                     "sort",
-                    "must be one of created_at, modified_at, priority, status, title, id (prefix - for descending)",
+                    "must be one of created_at, modified_at, priority, status, title, id, closed_at, \
+                     duplicate_count (prefix - for descending)",
                 ));
             }
         };
@@ -176,7 +183,8 @@ pub fn filtered(backend: DbBackend, actor: &Actor, filter: &TicketFilter) -> Sel
     q
 }
 
-/// One page of the actor's tickets matching `filter`, in `sort` order, with the total.
+/// One page of the actor's tickets matching `filter`, in `sort` order (ties broken by id in the
+/// same direction; by `closed_at`, open tickets last either way), with the total.
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -191,13 +199,19 @@ pub async fn list(
         TicketSort::Status => (ticket::Column::StatusRank, |m| SortKey::Int(m.status_rank.into())),
         TicketSort::Title => (ticket::Column::Title, |m| SortKey::Text(m.title.clone())),
         TicketSort::Id => (ticket::Column::Id, |m| SortKey::Int(m.id)),
+        TicketSort::Closed => {
+            (ticket::Column::ClosedAt, |m| m.closed_at.map_or(SortKey::Null, SortKey::Time))
+        }
+        TicketSort::DuplicateCount => (ticket::Column::DuplicateCount, |m| SortKey::Int(m.duplicate_count)),
     };
     let ordering =
         Ordering { sort: column, id: ticket::Column::Id, descending, sort_is_id: sort == TicketSort::Id };
-    let rows = fetch_page(db, filtered(db.get_database_backend(), actor, filter), ordering, page, |m| {
-        (key(m), m.id)
-    })
-    .await?;
+    let select = filtered(db.get_database_backend(), actor, filter);
+    let rows = if sort == TicketSort::Closed {
+        fetch_page_nulls_last(db, select, ordering, page, |m| (key(m), m.id)).await?
+    } else {
+        fetch_page(db, select, ordering, page, |m| (key(m), m.id)).await?
+    };
     let sod = separation_of_duties(db).await?;
     let items = assemble_rows(db, actor, rows.items, sod, false)
         .await?
@@ -216,6 +230,11 @@ mod tests {
         assert_eq!(TicketSort::parse(None).ok(), Some((TicketSort::Created, true)));
         assert_eq!(TicketSort::parse(Some("priority")).ok(), Some((TicketSort::Priority, false)));
         assert_eq!(TicketSort::parse(Some("-title")).ok(), Some((TicketSort::Title, true)));
+        assert_eq!(TicketSort::parse(Some("-closed_at")).ok(), Some((TicketSort::Closed, true)));
+        assert_eq!(
+            TicketSort::parse(Some("duplicate_count")).ok(),
+            Some((TicketSort::DuplicateCount, false))
+        );
         assert!(TicketSort::parse(Some("password")).is_err());
     }
 

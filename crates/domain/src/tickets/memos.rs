@@ -96,8 +96,11 @@ pub async fn create(
         .filter(ticket::Column::Id.eq(ticket_id))
         .exec(&txn)
         .await?;
-    if new.attachment_ids.len() > 20 {
-        return Err(DomainError::invalid("attachment_ids", "at most 20 files per memo"));
+    if new.attachment_ids.len() > attachments::MAX_PER_REQUEST {
+        return Err(DomainError::invalid(
+            "attachment_ids",
+            format!("at most {} files per memo", attachments::MAX_PER_REQUEST),
+        ));
     }
     attachments::attach_to_memo(&txn, actor, &new.attachment_ids, ticket_id, memo.id).await?;
     history(&txn, ticket_id, now, actor, "memo", None, Some(memo.id.to_string()), None).await?;

@@ -25,6 +25,7 @@ use crate::{
     services::settings,
     tickets::{
         assemble::{self, assemble, load_links, roles},
+        attachments,
         ranks::{priority_rank, status_rank},
         scope::visible_tickets,
         workflow::{Refusal, TicketFacts, initial_status, transition as workflow_transition},
@@ -43,7 +44,7 @@ pub async fn separation_of_duties(db: &impl ConnectionTrait) -> DomainResult<boo
 /// The most fields a detection ticket may carry.
 const MAX_FIELDS: usize = 200;
 /// The longest body accepted, in characters.
-const MAX_BODY_CHARS: usize = 1_000_000;
+pub(crate) const MAX_BODY_CHARS: usize = 1_000_000;
 
 /// Field names (lower-case, letters and digits only) read as the source IP, for related tickets.
 pub(crate) const SOURCE_IP: &[&str] = &["sourceip", "srcip", "src"];
@@ -226,8 +227,10 @@ pub(crate) async fn set_links(
     Ok(())
 }
 
-/// Opens a ticket by hand (`created_by = user`). Fails with `Validation`, naming every bad field,
-/// including a site the actor may not use.
+/// Opens a ticket by hand (`created_by = user`), with the actor's unattached uploads
+/// `attachment_ids` as its body's files, all in one transaction. Fails with `Validation`, naming
+/// every bad field (a site the actor may not use, `attachment_ids[i]` not an unattached upload
+/// of the actor's), and then creates nothing.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewTicket) -> DomainResult<Ticket> {
     let mut v = Violations::new();
     let title = v.check(TicketTitle::parse("title", &new.title));
@@ -255,6 +258,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewTicket) -> D
     check_ids::<account::Entity>(&txn, "approver_ids", &new.approver_ids, account::Column::Id, &mut v)
         .await?;
     check_ids::<tag::Entity>(&txn, "tag_ids", &new.tag_ids, tag::Column::Id, &mut v).await?;
+    attachments::check_unattached(&txn, actor, "attachment_ids", &new.attachment_ids, &mut v).await?;
     v.finish()?;
     let Some(title) = title else { return Err(DomainError::Internal("validated title missing".into())) };
     let title = title.into_inner();
@@ -296,6 +300,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewTicket) -> D
     .await?;
     set_links(&txn, model.id, &new.assignee_ids, &new.approver_ids, &new.tag_ids).await?;
     history(&txn, model.id, now, actor, "created", None, Some(status.as_str().to_owned()), None).await?;
+    attachments::attach_to_new_ticket(&txn, actor, &new.attachment_ids, model.id, now).await?;
     let sod = separation_of_duties(&txn).await?;
     let mut tickets = assemble(&txn, actor, vec![model], sod).await?;
     txn.commit().await?;
