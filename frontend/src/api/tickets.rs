@@ -5,7 +5,7 @@ use socdesk_types::{
     Page,
     explanations::Explanation,
     tickets::{
-        Attachment, BulkRequest, BulkResponse, EvidenceRecord, HistoryEntry, Memo, NewMemo, NewTicket,
+        AttachFiles, Attachment, BulkRequest, BulkResponse, EvidenceRecord, HistoryEntry, Memo, NewMemo, NewTicket,
         RelatedTicket, Ticket, TicketAction, TicketPatch, TicketSummary, TicketTemplate, TicketTrend,
         TransitionRequest,
     },
@@ -93,7 +93,7 @@ pub async fn attachments(token: String, id: i64) -> Result<Vec<Attachment>, ApiE
 
 /// `POST /api/tickets/{id}/attachments`: attaches uploads to the ticket body.
 pub async fn attach(token: String, id: i64, attachment_ids: Vec<i64>) -> Result<Vec<Attachment>, ApiError> {
-    let body = serde_json::json!({ "attachment_ids": attachment_ids });
+    let body = AttachFiles { attachment_ids };
     send_json(Method::POST, &token, &format!("/api/tickets/{id}/attachments"), &body).await
 }
 
