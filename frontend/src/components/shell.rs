@@ -20,7 +20,12 @@ pub fn Shell() -> impl IntoView {
     Effect::new(move || {
         if !session.is_signed_in() {
             // Back here after signing in (a reviewer's mailed link, a shared view).
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            // The router's `search` comes without its `?`.
+            let search = location.search.get_untracked();
+            let here = match search.trim_start_matches('?') {
+                "" => location.pathname.get_untracked(),
+                q => format!("{}?{q}", location.pathname.get_untracked()),
+            };
             let login = match here.as_str() {
                 "" | "/" => "/login".to_owned(),
                 // Already on the way out (this shell is being replaced by the login page).

@@ -78,7 +78,7 @@ fn draw(days: &[ChartDay], series: &[Series], shown: &[bool], width: u32) -> Res
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .y_max_light_lines(0)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(232, 235, 240))
             .axis_style(RGBColor(200, 205, 214))
             .x_labels(n)
