@@ -65,7 +65,9 @@ impl ApiError {
     pub fn field(&self, field: &str) -> Option<String> {
         self.field_errors()
             .iter()
-            .find(|e| e.field == field || e.field.strip_prefix(field).is_some_and(|rest| rest.starts_with('[')))
+            .find(|e| {
+                e.field == field || e.field.strip_prefix(field).is_some_and(|rest| rest.starts_with('['))
+            })
             .map(|e| e.message.clone())
     }
 }
@@ -117,11 +119,7 @@ impl Params {
         if self.0.is_empty() {
             return String::new();
         }
-        let pairs: Vec<String> = self
-            .0
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
+        let pairs: Vec<String> = self.0.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
         format!("?{}", pairs.join("&"))
     }
 }

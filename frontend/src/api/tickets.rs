@@ -5,9 +5,9 @@ use socdesk_types::{
     Page,
     explanations::Explanation,
     tickets::{
-        AttachFiles, Attachment, BulkRequest, BulkResponse, EvidenceRecord, HistoryEntry, Memo, NewMemo, NewTicket,
-        RelatedTicket, Ticket, TicketAction, TicketPatch, TicketSummary, TicketTemplate, TicketTrend,
-        TransitionRequest,
+        AttachFiles, Attachment, BulkRequest, BulkResponse, EvidenceRecord, HistoryEntry, Memo, NewMemo,
+        NewTicket, RelatedTicket, Ticket, TicketAction, TicketPatch, TicketSummary, TicketTemplate,
+        TicketTrend, TransitionRequest,
     },
 };
 
@@ -36,8 +36,11 @@ pub async fn create(token: String, body: NewTicket) -> Result<Ticket, ApiError> 
 /// `PATCH /api/tickets/{id}` with `If-Match: version`: 412 when someone changed it meanwhile.
 pub async fn update(token: String, id: i64, version: i64, patch: TicketPatch) -> Result<Ticket, ApiError> {
     let headers = [("If-Match", format!("\"{version}\""))];
-    json(request_with(Method::PATCH, &format!("/api/tickets/{id}"), Some(&token), &headers, Some(&patch)).await?)
-        .await
+    json(
+        request_with(Method::PATCH, &format!("/api/tickets/{id}"), Some(&token), &headers, Some(&patch))
+            .await?,
+    )
+    .await
 }
 
 /// `POST /api/tickets/{id}/transitions`.

@@ -34,6 +34,5 @@ pub async fn download(token: String, id: i64, file_name: String) -> Result<(), A
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     let response = send(built).await?;
     let bytes = response.binary().await.map_err(|e| ApiError::Decode(e.to_string()))?;
-    crate::download::save_bytes(&bytes, &file_name, "application/octet-stream")
-        .map_err(ApiError::Decode)
+    crate::download::save_bytes(&bytes, &file_name, "application/octet-stream").map_err(ApiError::Decode)
 }

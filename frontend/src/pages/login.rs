@@ -20,7 +20,12 @@ pub fn LoginPage() -> impl IntoView {
         if session.is_signed_in() {
             let next = query
                 .with_untracked(|q| q.get("next"))
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/login"))
+                .filter(|n| {
+                    n.starts_with('/')
+                        && !n.starts_with("//")
+                        && !n.contains('\\')
+                        && !n.starts_with("/login")
+                })
                 .unwrap_or_else(|| "/".to_owned());
             navigate(&next, NavigateOptions { replace: true, ..Default::default() });
         }

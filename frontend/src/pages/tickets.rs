@@ -47,10 +47,11 @@ pub fn TicketsPage() -> impl IntoView {
             ready.set(true);
         });
     }
-    // Remember the filters for next time.
+    // Remember the filters for next time: every view shown, a shared link's included (not the
+    // one just restored, which is saved already).
     Effect::new(move |previous: Option<TicketFilters>| {
         let current = filters.get();
-        if ready.get() && previous.as_ref().is_some_and(|p| *p != current) {
+        if ready.get() && previous.as_ref() != Some(&current) {
             let saved = current.to_pairs();
             spawn_local(async move {
                 let _ = session.call(move |t| api::preferences::save(t, FILTERS_KEY, saved.clone())).await;

@@ -33,7 +33,10 @@ pub fn AccountPicker(
         if let Some(h) = debounce.get_value() {
             h.clear();
         }
-        let h = set_timeout_with_handle(move || asked.set(query.get_untracked()), std::time::Duration::from_millis(250));
+        let h = set_timeout_with_handle(
+            move || asked.set(query.get_untracked()),
+            std::time::Duration::from_millis(250),
+        );
         debounce.set_value(h.ok());
     };
     let results = LocalResource::new(move || {

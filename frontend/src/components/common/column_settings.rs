@@ -47,7 +47,11 @@ pub fn reconcile(defs: &[ColumnDef], saved: Vec<ColumnChoice>) -> Vec<ColumnChoi
 
 /// The visible columns' definitions, in chosen order.
 pub fn visible(defs: &[ColumnDef], choice: &[ColumnChoice]) -> Vec<ColumnDef> {
-    choice.iter().filter(|c| c.visible).filter_map(|c| defs.iter().find(|d| d.key == c.key).copied()).collect()
+    choice
+        .iter()
+        .filter(|c| c.visible)
+        .filter_map(|c| defs.iter().find(|d| d.key == c.key).copied())
+        .collect()
 }
 
 /// Moves the item at `from` to position `to`.
@@ -194,8 +198,10 @@ mod tests {
 
     #[test]
     fn visible_columns_follow_the_chosen_order() {
-        let keys: Vec<_> =
-            visible(DEFS, &[choice("c", true), choice("b", true), choice("a", false)]).iter().map(|d| d.key).collect();
+        let keys: Vec<_> = visible(DEFS, &[choice("c", true), choice("b", true), choice("a", false)])
+            .iter()
+            .map(|d| d.key)
+            .collect();
         assert_eq!(keys, ["c", "b"]);
         assert_eq!(visible(DEFS, &defaults(DEFS)).len(), 2);
     }

@@ -48,7 +48,9 @@ pub fn MarkdownEditor(
     let counter_id = format!("{id}-count");
     let preview_body = move || match preview.get().flatten() {
         None => view! { <p class="muted" aria-busy="true">"Rendering the preview…"</p> }.into_any(),
-        Some(Ok(html)) if html.is_empty() => view! { <p class="muted">"Nothing to preview yet."</p> }.into_any(),
+        Some(Ok(html)) if html.is_empty() => {
+            view! { <p class="muted">"Nothing to preview yet."</p> }.into_any()
+        }
         Some(Ok(html)) => view! { <div class="rendered" inner_html=html></div> }.into_any(),
         Some(Err(e)) => view! { <p class="field-error" role="alert">{e.message()}</p> }.into_any(),
     };

@@ -2,10 +2,7 @@
 //! labels show or hide each series. Tickets stack by status; explanations by status or result.
 
 use leptos::{html, prelude::*};
-use plotters::{
-    coord::ranged1d::SegmentValue,
-    prelude::*,
-};
+use plotters::{coord::ranged1d::SegmentValue, prelude::*};
 
 /// One stacked series: its legend label and colour (`#rrggbb`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +69,9 @@ fn draw(days: &[ChartDay], series: &[Series], shown: &[bool], width: u32) -> Res
         // At most ~12 date labels whatever the period.
         let every = n.div_ceil(12).max(1);
         let label = |x: &SegmentValue<usize>| match x {
-            SegmentValue::CenterOf(i) if i % every == 0 => days.get(*i).map(|d| day_label(&d.date)).unwrap_or_default(),
+            SegmentValue::CenterOf(i) if i % every == 0 => {
+                days.get(*i).map(|d| day_label(&d.date)).unwrap_or_default()
+            }
             _ => String::new(),
         };
         chart
@@ -88,7 +87,13 @@ fn draw(days: &[ChartDay], series: &[Series], shown: &[bool], width: u32) -> Res
             .label_style(("sans-serif", 11).into_font().color(&RGBColor(91, 101, 118)))
             .draw()
             .map_err(|e| e.to_string())?;
-        let gap = if n > 90 { 0 } else if n > 40 { 1 } else { 3 };
+        let gap = if n > 90 {
+            0
+        } else if n > 40 {
+            1
+        } else {
+            3
+        };
         let mut bases = vec![0u64; days.len()];
         for (s, serie) in series.iter().enumerate() {
             if !shown.get(s).copied().unwrap_or(true) {
@@ -147,7 +152,9 @@ pub fn TrendChart(
     on_cleanup(move || resize.remove());
     let picture = move || match days.get() {
         None => view! { <div class="chart-state" aria-busy="true">"Loading the trend…"</div> }.into_any(),
-        Some(Err(message)) => view! { <div class="chart-state field-error" role="alert">{message}</div> }.into_any(),
+        Some(Err(message)) => {
+            view! { <div class="chart-state field-error" role="alert">{message}</div> }.into_any()
+        }
         Some(Ok(days)) => {
             let flags = shown.get();
             let total: u64 = days.iter().flat_map(|d| d.values.iter()).sum();

@@ -33,16 +33,18 @@ pub const COLUMNS: &[ColumnDef] = &[
     ColumnDef { key: "modified", label: "Modified", default: false },
 ];
 
-/// The API's sort key for a column, when the list can sort by it.
-pub fn sort_key(column: &str) -> Option<&'static str> {
+/// The API's sort key for a column, when the list can sort by it, and whether its first click
+/// sorts descending (times and counts: newest, largest first). Priority ascends from High and
+/// status follows the workflow, so they start ascending, like titles.
+pub fn sort_key(column: &str) -> Option<(&'static str, bool)> {
     Some(match column {
-        "priority" => "priority",
-        "status" => "status",
-        "title" => "title",
-        "created" => "created_at",
-        "modified" => "modified_at",
-        "closed" => "closed_at",
-        "duplicate_count" => "duplicate_count",
+        "priority" => ("priority", false),
+        "status" => ("status", false),
+        "title" => ("title", false),
+        "created" => ("created_at", true),
+        "modified" => ("modified_at", true),
+        "closed" => ("closed_at", true),
+        "duplicate_count" => ("duplicate_count", true),
         _ => return None,
     })
 }
@@ -98,7 +100,8 @@ fn title_cell(t: &TicketSummary) -> impl IntoView {
         let filters = screen.filters.get_untracked();
         screen.set_filters(TicketFilters { tag_id: Some(tag_id), ..filters });
     });
-    let tags = t.tags.iter().cloned().map(|tag| view! { <TagBadge tag=tag on_pick=pick_tag /> }).collect_view();
+    let tags =
+        t.tags.iter().cloned().map(|tag| view! { <TagBadge tag=tag on_pick=pick_tag /> }).collect_view();
     view! {
         <span class="title-cell">
             <button

@@ -8,12 +8,7 @@ use leptos::prelude::*;
 use socdesk_types::tickets::{CreatedBy, Priority, TicketStatus};
 
 use super::{filters::TicketFilters, use_tickets_screen};
-use crate::{
-    api,
-    components::common::multi_select::MultiSelect,
-    format, labels,
-    session::use_session,
-};
+use crate::{api, components::common::multi_select::MultiSelect, format, labels, session::use_session};
 
 /// An `<option>` list from (id, name) pairs with an "all" entry first.
 fn options(all: &'static str, items: Vec<(i64, String)>, chosen: Option<i64>) -> impl IntoView {
@@ -47,12 +42,17 @@ pub fn TicketFilterBar() -> impl IntoView {
 
     let categories = LocalResource::new(move || session.call(api::catalog::ticket_categories));
     let tags = LocalResource::new(move || session.call(api::catalog::tags));
-    let accounts = LocalResource::new(move || session.call(|t| api::directory::accounts(t, String::new(), None)));
+    let accounts =
+        LocalResource::new(move || session.call(|t| api::directory::accounts(t, String::new(), None)));
     let sites = move || session.account().map(|me| me.sites).unwrap_or_default();
 
     let category_options = move || {
         let items = categories.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default();
-        options("All categories", items.into_iter().map(|c| (c.id, c.name)).collect(), filters.get().category_id)
+        options(
+            "All categories",
+            items.into_iter().map(|c| (c.id, c.name)).collect(),
+            filters.get().category_id,
+        )
     };
     let tag_options = move || {
         let items = tags.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default();
@@ -65,8 +65,9 @@ pub fn TicketFilterBar() -> impl IntoView {
             .map(|p| p.items.into_iter().map(|a| (a.id, a.display_name)).collect::<Vec<_>>())
             .unwrap_or_default()
     };
-    let site_options =
-        move || options("All sites", sites().into_iter().map(|s| (s.id, s.name)).collect(), filters.get().site_id);
+    let site_options = move || {
+        options("All sites", sites().into_iter().map(|s| (s.id, s.name)).collect(), filters.get().site_id)
+    };
 
     // The keyword box writes to the URL a moment after the last key stroke.
     let keyword = RwSignal::new(filters.get_untracked().q);
@@ -98,7 +99,12 @@ pub fn TicketFilterBar() -> impl IntoView {
     let priorities: Vec<&'static str> = Priority::ALL.iter().map(|p| labels::priority(*p)).collect();
     let chosen_statuses = Signal::derive(move || {
         filters.with(|f| {
-            TicketStatus::ALL.iter().enumerate().filter(|(_, s)| f.status.contains(s)).map(|(i, _)| i).collect()
+            TicketStatus::ALL
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| f.status.contains(s))
+                .map(|(i, _)| i)
+                .collect()
         })
     });
     let chosen_priorities = Signal::derive(move || {
@@ -122,6 +128,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                     class="input"
                     type="datetime-local"
                     name="from"
+                    aria-label="From"
                     prop:value=from_value
                     on:change=move |ev| {
                         let from = format::from_local_input(&event_target_value(&ev));
@@ -135,6 +142,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                     class="input"
                     type="datetime-local"
                     name="to"
+                    aria-label="To"
                     prop:value=to_value
                     on:change=move |ev| {
                         let to = format::from_local_input(&event_target_value(&ev));
@@ -147,6 +155,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                 <select
                     class="select"
                     name="site"
+                    aria-label="Site"
                     on:change=move |ev| {
                         let v = parse_id(&event_target_value(&ev));
                         change(&|f| f.site_id = v);
@@ -160,6 +169,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                 <select
                     class="select"
                     name="category"
+                    aria-label="Category"
                     on:change=move |ev| {
                         let v = parse_id(&event_target_value(&ev));
                         change(&|f| f.category_id = v);
@@ -191,6 +201,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                 <select
                     class="select"
                     name="assignee"
+                    aria-label="Assignee"
                     on:change=move |ev| {
                         let v = parse_id(&event_target_value(&ev));
                         change(&|f| f.assignee_id = v);
@@ -204,6 +215,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                 <select
                     class="select"
                     name="approver"
+                    aria-label="Approver"
                     on:change=move |ev| {
                         let v = parse_id(&event_target_value(&ev));
                         change(&|f| f.approver_id = v);
@@ -217,6 +229,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                 <select
                     class="select"
                     name="created_by"
+                    aria-label="Created by"
                     on:change=move |ev| {
                         let v = CreatedBy::parse(&event_target_value(&ev));
                         change(&|f| f.created_by = v);
@@ -241,6 +254,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                 <select
                     class="select"
                     name="tag"
+                    aria-label="Tag"
                     on:change=move |ev| {
                         let v = parse_id(&event_target_value(&ev));
                         change(&|f| f.tag_id = v);
@@ -255,6 +269,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                     class="input"
                     type="search"
                     name="q"
+                    aria-label="Keywords"
                     placeholder="Title, body, fields, memos"
                     prop:value=move || keyword.get()
                     on:input=on_keyword

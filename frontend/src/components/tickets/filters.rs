@@ -12,8 +12,18 @@ pub const DEFAULT_DAYS: i64 = 30;
 
 /// URL keys that are filters (the others, such as `ticket`, say which panel is open).
 pub const FILTER_KEYS: [&str; 12] = [
-    "from", "to", "site_id", "category_id", "priority", "status", "assignee_id", "approver_id", "created_by",
-    "tag_id", "q", "sort",
+    "from",
+    "to",
+    "site_id",
+    "category_id",
+    "priority",
+    "status",
+    "assignee_id",
+    "approver_id",
+    "created_by",
+    "tag_id",
+    "q",
+    "sort",
 ];
 
 /// Everything the list, its trend and its total are filtered by.
@@ -46,7 +56,8 @@ impl TicketFilters {
     /// The filters a URL query names; anything malformed is ignored.
     pub fn from_query(q: &ParamsMap) -> Self {
         let id = |k: &str| q.get_str(k).and_then(|v| v.parse::<i64>().ok());
-        let time = |k: &str| q.get_str(k).and_then(|v| DateTime::parse_from_rfc3339(v).ok()).map(|t| t.to_utc());
+        let time =
+            |k: &str| q.get_str(k).and_then(|v| DateTime::parse_from_rfc3339(v).ok()).map(|t| t.to_utc());
         TicketFilters {
             from: time("from"),
             to: time("to"),
@@ -130,11 +141,13 @@ impl TicketFilters {
         }
     }
 
-    /// The sort after a click on `key`'s header: that column descending, or flipped when it is
-    /// the current one.
-    pub fn sorted_by(&self, key: &str) -> Option<String> {
+    /// The sort after a click on `key`'s header: that column in its natural first direction
+    /// (`descending_first` for times and counts: newest, largest), or flipped when it is the
+    /// current one.
+    pub fn sorted_by(&self, key: &str, descending_first: bool) -> Option<String> {
         let (current, descending) = self.sort_key();
-        let sort = if current == key && descending { key.to_owned() } else { format!("-{key}") };
+        let descending = if current == key { !descending } else { descending_first };
+        let sort = if descending { format!("-{key}") } else { key.to_owned() };
         // Newest first is the default: keep the URL short.
         (sort != "-created_at").then_some(sort)
     }
@@ -214,11 +227,12 @@ mod tests {
     fn clicking_a_header_sorts_descending_then_flips() {
         let f = TicketFilters::default();
         assert_eq!(f.sort_key(), ("created_at".to_owned(), true));
-        assert_eq!(f.sorted_by("created_at").as_deref(), Some("created_at"));
-        assert_eq!(f.sorted_by("priority").as_deref(), Some("-priority"));
-        let f = TicketFilters { sort: Some("-priority".into()), ..f };
-        assert_eq!(f.sorted_by("priority").as_deref(), Some("priority"));
+        assert_eq!(f.sorted_by("created_at", true).as_deref(), Some("created_at"));
+        assert_eq!(f.sorted_by("priority", false).as_deref(), Some("priority"));
+        assert_eq!(f.sorted_by("modified_at", true).as_deref(), Some("-modified_at"));
+        let f = TicketFilters { sort: Some("priority".into()), ..f };
+        assert_eq!(f.sorted_by("priority", false).as_deref(), Some("-priority"));
         let f = TicketFilters { sort: Some("created_at".into()), ..f };
-        assert_eq!(f.sorted_by("created_at"), None);
+        assert_eq!(f.sorted_by("created_at", true), None);
     }
 }

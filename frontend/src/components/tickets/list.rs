@@ -196,7 +196,7 @@ pub fn TicketList(
             .get()
             .into_iter()
             .map(|col| match columns::sort_key(col.key) {
-                Some(key) => {
+                Some((key, descending_first)) => {
                     let aria = if sorted == key {
                         if descending { "descending" } else { "ascending" }
                     } else {
@@ -214,7 +214,7 @@ pub fn TicketList(
                                 class="sort-btn"
                                 on:click=move |_| {
                                     let filters = screen.filters.get_untracked();
-                                    let sort = filters.sorted_by(key);
+                                    let sort = filters.sorted_by(key, descending_first);
                                     screen.set_filters(TicketFilters { sort, ..filters });
                                 }
                             >
@@ -225,7 +225,9 @@ pub fn TicketList(
                     }
                     .into_any()
                 }
-                None => view! { <th scope="col" class=format!("col-{}", col.key)>{col.label}</th> }.into_any(),
+                None => {
+                    view! { <th scope="col" class=format!("col-{}", col.key)>{col.label}</th> }.into_any()
+                }
             })
             .collect_view()
     };

@@ -54,7 +54,8 @@ impl TicketsScreen {
 
     fn go(&self, query: String, replace: bool) {
         let url = format!("/tickets{query}");
-        self.navigate.with_value(|n| n(&url, NavigateOptions { replace, scroll: false, ..Default::default() }));
+        self.navigate
+            .with_value(|n| n(&url, NavigateOptions { replace, scroll: false, ..Default::default() }));
     }
 
     /// Shows the list for `filters` (a new history entry, so Back returns to the previous view).

@@ -16,7 +16,10 @@ fn chart_days(trend: TicketTrend) -> Vec<ChartDay> {
     trend
         .days
         .into_iter()
-        .map(|d| ChartDay { values: TICKET_TREND_ORDER.iter().map(|s| d.by_status.get(*s)).collect(), date: d.date })
+        .map(|d| ChartDay {
+            values: TICKET_TREND_ORDER.iter().map(|s| d.by_status.get(*s)).collect(),
+            date: d.date,
+        })
         .collect()
 }
 
@@ -32,9 +35,7 @@ pub fn TicketTrendChart() -> impl IntoView {
         async move { session.call(move |t| api::tickets::trend(t, params.clone())).await }
     });
     // The last answer stays on screen while the next one loads, so the chart does not blink.
-    let days = Signal::derive(move || {
-        trend.get().map(|r| r.map(chart_days).map_err(|e| e.message()))
-    });
+    let days = Signal::derive(move || trend.get().map(|r| r.map(chart_days).map_err(|e| e.message())));
     let series = TICKET_TREND_ORDER
         .iter()
         .map(|s| Series { label: labels::ticket_status(*s), color: labels::ticket_status_color(*s) })
