@@ -24,6 +24,9 @@ CARGO_TARGET_DIR=$SOCDESK_WASM_TARGET_DIR cargo clippy -p socdesk-web --target w
 step "unit and integration tests on SQLite"
 cargo test
 
+step "web app unit tests (host: filters, column choice, chart axis, formats)"
+cargo test -p socdesk-web --lib
+
 step "integration tests on PostgreSQL"
 # Databases of earlier runs are dropped first; each test then creates its own.
 for db in $(psql -h 127.0.0.1 -U postgres -Atc "select datname from pg_database where datname like 'socdesk_test_%'"); do
