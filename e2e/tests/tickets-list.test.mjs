@@ -16,7 +16,7 @@ const ids = {};
 
 /** The ids of the rows on screen, in order. */
 const rowIds = (page) =>
-  page.locator('tbody tr[data-ticket-id]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.ticketId)));
+  page.locator('tbody tr[data-row-id]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.rowId)));
 
 /** Waits until the list shows exactly these tickets (any order). */
 async function expectRows(page, expected, what) {
@@ -189,7 +189,7 @@ test('each filter narrows the list and lives in the URL', async () => {
 
   // A tag badge in a row filters by that tag.
   await expectRows(page, ids.all, 'cleared');
-  await page.locator(`tr[data-ticket-id="${ids.tagged}"]`).getByRole('button', { name: 'vip', exact: true }).click();
+  await page.locator(`tr[data-row-id="${ids.tagged}"]`).getByRole('button', { name: 'vip', exact: true }).click();
   await expectRows(page, [ids.tagged], 'tag badge');
   assert.match(page.url(), new RegExp(`tag_id=${ids.vip}`));
 
@@ -220,11 +220,11 @@ test('headers sort the list, and a second click flips the order', async () => {
   await priority.click();
   await page.waitForURL(/sort=priority(&|$)/);
   await page.waitForFunction(() => document.querySelector('th.col-priority').getAttribute('aria-sort') === 'ascending');
-  await page.waitForFunction((high) => document.querySelector('tbody tr')?.dataset.ticketId === String(high), ids.high);
+  await page.waitForFunction((high) => document.querySelector('tbody tr')?.dataset.rowId === String(high), ids.high);
   await priority.click();
   await page.waitForURL(/sort=-priority/);
   await page.waitForFunction(() => document.querySelector('th.col-priority').getAttribute('aria-sort') === 'descending');
-  await page.waitForFunction((high) => document.querySelector('tbody tr:last-child')?.dataset.ticketId === String(high), ids.high);
+  await page.waitForFunction((high) => document.querySelector('tbody tr:last-child')?.dataset.rowId === String(high), ids.high);
   // Titles A to Z, then Z to A.
   const title = page.locator('thead').getByRole('button', { name: 'Title' });
   await title.click();
@@ -235,10 +235,10 @@ test('headers sort the list, and a second click flips the order', async () => {
   const created = page.locator('thead').getByRole('button', { name: 'Created' });
   await created.click();
   await page.waitForURL((u) => !u.search.includes('sort='));
-  await page.waitForFunction((first) => document.querySelector('tbody tr')?.dataset.ticketId === String(first), Math.max(...ids.all));
+  await page.waitForFunction((first) => document.querySelector('tbody tr')?.dataset.rowId === String(first), Math.max(...ids.all));
   await created.click();
   await page.waitForURL(/sort=created_at/);
-  await page.waitForFunction((first) => document.querySelector('tbody tr')?.dataset.ticketId === String(first), Math.min(...ids.all));
+  await page.waitForFunction((first) => document.querySelector('tbody tr')?.dataset.rowId === String(first), Math.min(...ids.all));
   await created.click();
   await page.waitForURL((u) => !u.search.includes('sort='));
   assert.deepEqual(page.errors, []);
@@ -270,7 +270,7 @@ test('column settings survive a reload and follow the account to another browser
   await page.waitForFunction((n) => document.querySelectorAll('thead th[scope="col"]:not(.col-check)').length === n, expected.length);
   assert.deepEqual(await plain(), expected);
   // The Site cells show the site's name.
-  assert.equal(await page.locator(`tr[data-ticket-id="${ids.branch}"] td.col-site`).textContent(), 'Branch');
+  assert.equal(await page.locator(`tr[data-row-id="${ids.branch}"] td.col-site`).textContent(), 'Branch');
 
   await page.reload();
   await page.locator('tbody tr').first().waitFor();
@@ -313,7 +313,7 @@ test('auto-refresh picks up a ticket created over the API and keeps selection an
 
   await page.getByLabel('Auto-refresh').selectOption({ label: '1 s' });
   const created = await admin('POST', '/api/tickets', { site_id: ids.hq, kind: 'analysis', title: 'Arrived while watching' });
-  await page.locator(`tr[data-ticket-id="${created.id}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`tr[data-row-id="${created.id}"]`).waitFor({ timeout: 10_000 });
   assert.equal(await page.getByTestId('tickets-total').textContent(), `${ids.all.length + extra.length + 1} tickets`);
   assert.equal(await page.getByLabel(`Select ticket #${ids.plain}`, { exact: true }).isChecked(), true, 'the selection is kept');
   const after = await scroller.evaluate((s) => s.scrollTop);

@@ -39,7 +39,7 @@ pub fn TicketsPage() -> impl IntoView {
     if !ready.get_untracked() {
         spawn_local(async move {
             if let Ok(Some(saved)) =
-                session.call(|t| api::preferences::load::<Vec<(String, String)>>(t, FILTERS_KEY)).await
+                session.call(|t| api::preferences::load::<Vec<(String, String)>>(t, FILTERS_KEY.into())).await
                 && !saved.is_empty()
             {
                 screen.replace_filters(TicketFilters::from_pairs(&saved));
@@ -54,7 +54,8 @@ pub fn TicketsPage() -> impl IntoView {
         if ready.get() && previous.as_ref() != Some(&current) {
             let saved = current.to_pairs();
             spawn_local(async move {
-                let _ = session.call(move |t| api::preferences::save(t, FILTERS_KEY, saved.clone())).await;
+                let _ =
+                    session.call(move |t| api::preferences::save(t, FILTERS_KEY.into(), saved.clone())).await;
             });
         }
         current

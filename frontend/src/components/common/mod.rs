@@ -5,6 +5,7 @@ pub mod account_picker;
 pub mod auto_refresh;
 pub mod badges;
 pub mod column_settings;
+pub mod data_list;
 pub mod dialog;
 pub mod files;
 pub mod markdown_editor;

@@ -9,6 +9,7 @@ use crate::{
     components::common::{
         badges::{ExplanationStatusBadge, PriorityIndicator, StatusBadge, TagBadge},
         column_settings::ColumnDef,
+        data_list::Sorting,
     },
     format, labels,
 };
@@ -33,10 +34,13 @@ pub const COLUMNS: &[ColumnDef] = &[
     ColumnDef { key: "modified", label: "Modified", default: false },
 ];
 
+/// How the ticket list sorts: newest first by default.
+pub const SORTING: Sorting = Sorting { key_of: sort_key, default: ("created_at", true) };
+
 /// The API's sort key for a column, when the list can sort by it, and whether its first click
 /// sorts descending (times and counts: newest, largest first). Priority ascends from High and
 /// status follows the workflow, so they start ascending, like titles.
-pub fn sort_key(column: &str) -> Option<(&'static str, bool)> {
+fn sort_key(column: &str) -> Option<(&'static str, bool)> {
     Some(match column {
         "priority" => ("priority", false),
         "status" => ("status", false),

@@ -127,28 +127,6 @@ impl TicketFilters {
         let bare = TicketFilters { sort: self.sort.clone(), ..TicketFilters::default() };
         *self != bare
     }
-
-    /// The column and direction of the sort (`("created_at", true)` for newest first).
-    pub fn sort_key(&self) -> (String, bool) {
-        match self.sort.as_deref() {
-            None | Some("") => ("created_at".into(), true),
-            Some(s) => match s.strip_prefix('-') {
-                Some(key) => (key.to_owned(), true),
-                None => (s.to_owned(), false),
-            },
-        }
-    }
-
-    /// The sort after a click on `key`'s header: that column in its natural first direction
-    /// (`descending_first` for times and counts: newest, largest), or flipped when it is the
-    /// current one.
-    pub fn sorted_by(&self, key: &str, descending_first: bool) -> Option<String> {
-        let (current, descending) = self.sort_key();
-        let descending = if current == key { !descending } else { descending_first };
-        let sort = if descending { format!("-{key}") } else { key.to_owned() };
-        // Newest first is the default: keep the URL short.
-        (sort != "-created_at").then_some(sort)
-    }
 }
 
 /// Whether a URL query names any filter (an empty one means "restore what this account saved").
@@ -221,18 +199,5 @@ mod tests {
         assert!(!f.is_filtered());
         let only_panel = query(&[("ticket", "3")]);
         assert!(!names_filters(|k| only_panel.iter().any(|(key, _)| key == k)));
-    }
-
-    #[test]
-    fn clicking_a_header_sorts_descending_then_flips() {
-        let f = TicketFilters::default();
-        assert_eq!(f.sort_key(), ("created_at".to_owned(), true));
-        assert_eq!(f.sorted_by("created_at", true).as_deref(), Some("created_at"));
-        assert_eq!(f.sorted_by("priority", false).as_deref(), Some("priority"));
-        assert_eq!(f.sorted_by("modified_at", true).as_deref(), Some("-modified_at"));
-        let f = TicketFilters { sort: Some("priority".into()), ..f };
-        assert_eq!(f.sorted_by("priority", false).as_deref(), Some("-priority"));
-        let f = TicketFilters { sort: Some("created_at".into()), ..f };
-        assert_eq!(f.sorted_by("created_at", true), None);
     }
 }

@@ -29,6 +29,9 @@ pub struct TicketsScreen {
     pub filters: Memo<TicketFilters>,
     /// The ticket whose detail panel is open (`?ticket=`).
     pub open: Memo<Option<i64>>,
+    /// The filters as API parameters, the default period filled in: the list and the trend ask
+    /// for exactly the same tickets.
+    pub params: Memo<crate::api::Params>,
     /// Ticket ids ticked in the list.
     pub selection: RwSignal<BTreeSet<i64>>,
     /// Bumped after a change, so the list and the trend fetch again (keeping scroll and selection).
@@ -45,6 +48,7 @@ impl TicketsScreen {
         TicketsScreen {
             filters,
             open,
+            params: Memo::new(move |_| filters.get().api_params(chrono::Utc::now())),
             selection: RwSignal::new(BTreeSet::new()),
             version: RwSignal::new(0),
             adding: RwSignal::new(None),

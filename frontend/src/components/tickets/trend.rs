@@ -31,7 +31,7 @@ pub fn TicketTrendChart() -> impl IntoView {
     let shown = RwSignal::new(vec![true; TICKET_TREND_ORDER.len()]);
     let trend = LocalResource::new(move || {
         screen.version.track();
-        let params = screen.filters.get().api_params(chrono::Utc::now());
+        let params = screen.params.get();
         async move { session.call(move |t| api::tickets::trend(t, params.clone())).await }
     });
     // The last answer stays on screen while the next one loads, so the chart does not blink.
