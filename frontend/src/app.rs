@@ -8,7 +8,10 @@ use leptos_router::{
 
 use crate::{
     components::shell::Shell,
-    pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage, tickets::TicketsPage},
+    pages::{
+        explanation_review::ExplanationReviewPage, explanations::ExplanationsPage, home::HomePage,
+        login::LoginPage, not_found::NotFoundPage, tickets::TicketsPage,
+    },
     session::Session,
 };
 
@@ -24,6 +27,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/tickets" /> } />
                     <Route path=path!("tickets") view=TicketsPage />
+                    <Route path=path!("explanations") view=ExplanationsPage />
+                    <Route path=path!("explanations/:id/review") view=ExplanationReviewPage />
                     <Route path=path!("account") view=HomePage />
                 </ParentRoute>
             </Routes>

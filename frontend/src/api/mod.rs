@@ -6,7 +6,10 @@
 pub mod auth;
 pub mod catalog;
 pub mod directory;
+pub mod explanations;
+pub mod logs;
 pub mod markdown;
+pub mod people;
 pub mod preferences;
 pub mod tickets;
 pub mod uploads;

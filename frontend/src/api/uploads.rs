@@ -27,7 +27,12 @@ pub fn path(id: i64) -> String {
 
 /// Fetches an attachment with the access token and hands it to the browser as a download.
 pub async fn download(token: String, id: i64, file_name: String) -> Result<(), ApiError> {
-    let built = RequestBuilder::new(&path(id))
+    download_path(token, path(id), file_name).await
+}
+
+/// Fetches a file from `path` with the access token and hands it to the browser as a download.
+pub async fn download_path(token: String, path: String, file_name: String) -> Result<(), ApiError> {
+    let built = RequestBuilder::new(&path)
         .method(Method::GET)
         .header("Authorization", &format!("Bearer {token}"))
         .build()

@@ -128,7 +128,12 @@ fn TopBar() -> impl IntoView {
         <header class="topbar">
             <span class="brand">"socdesk"</span>
             <nav class="nav" aria-label="Main">
-                <A href="/tickets" attr:class="nav-link">"Tickets"</A>
+                <Show when=move || can(Permission::TicketView)>
+                    <A href="/tickets" attr:class="nav-link">"Tickets"</A>
+                </Show>
+                <Show when=move || can(Permission::ExplanationView) || can(Permission::ExplanationAudit)>
+                    <A href="/explanations" attr:class="nav-link">"Explanations"</A>
+                </Show>
             </nav>
             <span class="spacer"></span>
             {account_menu}

@@ -4,11 +4,15 @@
 pub mod account_picker;
 pub mod auto_refresh;
 pub mod badges;
+pub mod bulk_results;
 pub mod column_settings;
 pub mod data_list;
 pub mod dialog;
+pub mod employee_picker;
 pub mod files;
+pub mod filter_inputs;
 pub mod markdown_editor;
 pub mod multi_select;
+pub mod records;
 pub mod side_panel;
 pub mod trend_chart;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[component]
 pub fn MultiSelect(
     #[prop(into)] label: String,
-    options: Vec<&'static str>,
+    options: Vec<String>,
     #[prop(into)] chosen: Signal<Vec<usize>>,
     #[prop(into)] on_change: Callback<Vec<usize>>,
 ) -> impl IntoView {
@@ -18,7 +18,10 @@ pub fn MultiSelect(
             let picked = chosen.get();
             match picked.len() {
                 0 => format!("{label}: all"),
-                1 => format!("{label}: {}", options.with_value(|o| o.get(picked[0]).copied().unwrap_or("?"))),
+                1 => format!(
+                    "{label}: {}",
+                    options.with_value(|o| o.get(picked[0]).cloned().unwrap_or_default())
+                ),
                 n => format!("{label}: {n}"),
             }
         }
@@ -45,7 +48,7 @@ pub fn MultiSelect(
                                         on_change.run(picked);
                                     }
                                 />
-                                {*name}
+                                {name.clone()}
                             </label>
                         </li>
                     }

@@ -2,13 +2,19 @@
 //! approver, created by, tag and keywords. Every change goes to the URL; the list and the trend
 //! follow it.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use socdesk_types::tickets::{CreatedBy, Priority, TicketStatus};
 
 use super::{filters::TicketFilters, use_tickets_screen};
-use crate::{api, components::common::multi_select::MultiSelect, format, labels, session::use_session};
+use crate::{
+    api,
+    components::common::{
+        filter_inputs::{KeywordBox, PeriodInputs},
+        multi_select::MultiSelect,
+    },
+    labels,
+    session::use_session,
+};
 
 /// An `<option>` list from (id, name) pairs with an "all" entry first.
 fn options(all: &'static str, items: Vec<(i64, String)>, chosen: Option<i64>) -> impl IntoView {
@@ -69,34 +75,14 @@ pub fn TicketFilterBar() -> impl IntoView {
         options("All sites", sites().into_iter().map(|s| (s.id, s.name)).collect(), filters.get().site_id)
     };
 
-    // The keyword box writes to the URL a moment after the last key stroke.
-    let keyword = RwSignal::new(filters.get_untracked().q);
-    Effect::new(move || keyword.set(filters.get().q));
-    let debounce = StoredValue::new_local(None::<TimeoutHandle>);
-    let on_keyword = move |ev| {
-        keyword.set(event_target_value(&ev));
-        if let Some(h) = debounce.get_value() {
-            h.clear();
-        }
-        let h = set_timeout_with_handle(
-            move || {
-                let q = keyword.get_untracked();
-                if q.trim() != filters.get_untracked().q.trim() {
-                    let f = TicketFilters { q, ..filters.get_untracked() };
-                    screen.replace_filters(f);
-                }
-            },
-            Duration::from_millis(350),
-        );
-        debounce.set_value(h.ok());
-    };
-
     let now = chrono::Utc::now();
-    let from_value = move || format::to_local_input(filters.get().effective_from(now));
-    let to_value = move || filters.get().to.map(format::to_local_input).unwrap_or_default();
+    let from = Signal::derive(move || filters.get().effective_from(now));
+    let to = Signal::derive(move || filters.get().to);
+    let keyword = Signal::derive(move || filters.get().q);
 
-    let statuses: Vec<&'static str> = TicketStatus::ALL.iter().map(|s| labels::ticket_status(*s)).collect();
-    let priorities: Vec<&'static str> = Priority::ALL.iter().map(|p| labels::priority(*p)).collect();
+    let statuses: Vec<String> =
+        TicketStatus::ALL.iter().map(|s| labels::ticket_status(*s).to_owned()).collect();
+    let priorities: Vec<String> = Priority::ALL.iter().map(|p| labels::priority(*p).to_owned()).collect();
     let chosen_statuses = Signal::derive(move || {
         filters.with(|f| {
             TicketStatus::ALL
@@ -122,34 +108,12 @@ pub fn TicketFilterBar() -> impl IntoView {
 
     view! {
         <form class="filter-bar" aria-label="Filters" on:submit=|ev| ev.prevent_default()>
-            <label class="filter">
-                <span>"From"</span>
-                <input
-                    class="input"
-                    type="datetime-local"
-                    name="from"
-                    aria-label="From"
-                    prop:value=from_value
-                    on:change=move |ev| {
-                        let from = format::from_local_input(&event_target_value(&ev));
-                        change(&|f| f.from = from);
-                    }
-                />
-            </label>
-            <label class="filter">
-                <span>"To"</span>
-                <input
-                    class="input"
-                    type="datetime-local"
-                    name="to"
-                    aria-label="To"
-                    prop:value=to_value
-                    on:change=move |ev| {
-                        let to = format::from_local_input(&event_target_value(&ev));
-                        change(&|f| f.to = to);
-                    }
-                />
-            </label>
+            <PeriodInputs
+                from=from
+                to=to
+                on_from=move |from| change(&|f| f.from = from)
+                on_to=move |to| change(&|f| f.to = to)
+            />
             <label class="filter">
                 <span>"Site"</span>
                 <select
@@ -263,18 +227,11 @@ pub fn TicketFilterBar() -> impl IntoView {
                     {tag_options}
                 </select>
             </label>
-            <label class="filter filter-grow">
-                <span>"Keywords"</span>
-                <input
-                    class="input"
-                    type="search"
-                    name="q"
-                    aria-label="Keywords"
-                    placeholder="Title, body, fields, memos"
-                    prop:value=move || keyword.get()
-                    on:input=on_keyword
-                />
-            </label>
+            <KeywordBox
+                value=keyword
+                placeholder="Title, body, fields, memos"
+                on_change=move |q| screen.replace_filters(TicketFilters { q, ..filters.get_untracked() })
+            />
             <div class="filter filter-end">
                 <span aria-hidden="true">" "</span>
                 <button
