@@ -12,7 +12,12 @@ const COMMENT_MAX: usize = 10_000;
 
 /// The decision card.
 #[component]
-pub fn Decision(detail: ExplanationDetail, latest: RwSignal<Option<ExplanationDetail>>) -> impl IntoView {
+pub fn Decision(
+    detail: ExplanationDetail,
+    latest: RwSignal<Option<ExplanationDetail>>,
+    /// Says what the last decision did (kept by the page across the redraw it causes).
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let session = use_session();
     let id = detail.summary.id;
     let allowed = detail.allowed_actions.clone();
@@ -36,8 +41,8 @@ pub fn Decision(detail: ExplanationDetail, latest: RwSignal<Option<ExplanationDe
     let comment = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
     let review = Action::new_local(move |action: &ReviewAction| {
+        notice.set(None);
         let (action, text, internal) = (*action, comment.get_untracked(), internal.get_untracked());
         let comment = (!text.trim().is_empty()).then_some(text);
         async move {
@@ -59,7 +64,7 @@ pub fn Decision(detail: ExplanationDetail, latest: RwSignal<Option<ExplanationDe
         for result in [review.value().get(), link.value().get()].into_iter().flatten() {
             match result {
                 Ok(d) => {
-                    done.set(Some(format!("Saved: now {}.", labels::explanation_status(d.summary.status))));
+                    notice.set(Some(format!("Saved: now {}.", labels::explanation_status(d.summary.status))));
                     error.set(None);
                     comment.set(String::new());
                     latest.set(Some(d));
@@ -152,7 +157,7 @@ pub fn Decision(detail: ExplanationDetail, latest: RwSignal<Option<ExplanationDe
         <section class="card decision" aria-labelledby="decision-h">
             <h2 id="decision-h" class="card-title">"Review"</h2>
             {form}
-            <p class="muted small" role="status">{move || done.get()}</p>
+            <p class="muted small" role="status">{move || notice.get()}</p>
             <div class="link-actions">{link_buttons}</div>
         </section>
     }

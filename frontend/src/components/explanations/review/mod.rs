@@ -21,6 +21,8 @@ pub fn ExplanationReview(id: i64) -> impl IntoView {
     let session = use_session();
     // The answer of a decision replaces what was loaded.
     let latest = RwSignal::new(None::<ExplanationDetail>);
+    // What the last decision did; it outlives the redraw the decision's answer causes.
+    let notice = RwSignal::new(None::<String>);
     let loaded = LocalResource::new(move || session.call(move |t| api::explanations::get_one(t, id)));
     Effect::new(move || {
         if let Some(Ok(d)) = loaded.get() {
@@ -28,7 +30,7 @@ pub fn ExplanationReview(id: i64) -> impl IntoView {
         }
     });
     let body = move || match (latest.get(), loaded.get()) {
-        (Some(d), _) => view! { <Loaded detail=d latest=latest /> }.into_any(),
+        (Some(d), _) => view! { <Loaded detail=d latest=latest notice=notice /> }.into_any(),
         (None, Some(Err(e))) => {
             let text = if e.status() == Some(404) {
                 "This explanation request does not exist, or it was deleted.".to_string()
@@ -43,7 +45,11 @@ pub fn ExplanationReview(id: i64) -> impl IntoView {
 }
 
 #[component]
-fn Loaded(detail: ExplanationDetail, latest: RwSignal<Option<ExplanationDetail>>) -> impl IntoView {
+fn Loaded(
+    detail: ExplanationDetail,
+    latest: RwSignal<Option<ExplanationDetail>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
     let id = detail.summary.id;
     let violator = detail.summary.violator.clone();
     view! {
@@ -54,7 +60,7 @@ fn Loaded(detail: ExplanationDetail, latest: RwSignal<Option<ExplanationDetail>>
                 <history::History id=id steps=detail.history.clone() />
             </div>
             <aside class="review-side">
-                <decision::Decision detail=detail.clone() latest=latest />
+                <decision::Decision detail=detail.clone() latest=latest notice=notice />
                 <summary::Record employee_id=violator.id name=violator.name />
             </aside>
         </div>
