@@ -10,12 +10,13 @@ mod people;
 mod sidebar;
 mod state;
 mod status;
+mod tabs;
 mod tags;
 
 use leptos::prelude::*;
 use socdesk_types::tickets::Ticket;
 
-use self::{body::TicketBody, header::TicketHeader, sidebar::TicketSidebar, state::Detail};
+use self::{body::TicketBody, header::TicketHeader, sidebar::TicketSidebar, state::Detail, tabs::DetailTabs};
 use crate::{api, session::use_session};
 
 /// The panel of one ticket: loading, refused or missing in place, then the ticket.
@@ -63,6 +64,7 @@ fn LoadedTicket(ticket: Ticket) -> impl IntoView {
             <div class="detail-grid">
                 <div class="detail-main">
                     <TicketBody />
+                    <DetailTabs />
                 </div>
                 <TicketSidebar />
             </div>

@@ -100,6 +100,13 @@ impl Detail {
         self.ticket.with(|t| t.allowed_actions.contains(&action))
     }
 
+    /// Opens another ticket in the panel.
+    pub fn open(&self, id: i64) {
+        if let Some(screen) = self.screen {
+            screen.open_ticket(id);
+        }
+    }
+
     /// `PATCH` with the latest version.
     pub async fn patch(self, patch: TicketPatch) -> Result<(), ApiError> {
         self.send(Change::Patch(patch)).await
@@ -130,6 +137,15 @@ impl Detail {
             self.ticket.set(ticket);
         }
         Ok(())
+    }
+
+    /// A memo was written: the history and the files change, and the ticket's modification time.
+    pub fn memo_added(self) {
+        self.changed();
+        spawn_local(async move {
+            // Only the modification time is new; a failure here changes nothing that matters.
+            let _ = self.reload().await;
+        });
     }
 
     fn changed(self) {
