@@ -261,3 +261,30 @@ fn RelatedTickets() -> impl IntoView {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn time_comes_first_then_fields_in_the_order_they_first_appear() {
+        let records =
+            [json!({"src_ip": "10.0.0.5", "_time": "t1"}), json!({"user": "kim", "src_ip": "10.0.0.6"})];
+        let columns = evidence_columns(&records);
+        assert_eq!(columns[0], "_time");
+        assert_eq!(columns.len(), 3);
+        assert!(columns.iter().position(|c| c == "src_ip") < columns.iter().position(|c| c == "user"));
+        assert_eq!(evidence_columns(&[json!({"a": 1})]), ["a"]);
+    }
+
+    #[test]
+    fn cells_read_as_text() {
+        assert_eq!(cell_text("user", Some(&json!("kim"))), "kim");
+        assert_eq!(cell_text("bytes", Some(&json!(10))), "10");
+        assert_eq!(cell_text("x", Some(&Value::Null)), "");
+        assert_eq!(cell_text("x", None), "");
+        assert_eq!(cell_text("_time", Some(&json!("not a time"))), "not a time");
+    }
+}
