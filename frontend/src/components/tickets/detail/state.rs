@@ -133,10 +133,19 @@ impl Detail {
         let _turn = turn.lock().await;
         let id = self.id;
         let ticket = self.session.call(move |t| api::tickets::get_one(t, id)).await?;
-        if !self.ticket.is_disposed() {
-            self.ticket.set(ticket);
-        }
+        self.catch_up(ticket);
         Ok(())
+    }
+
+    /// Takes the ticket as the server has it now; when someone else changed it, what depends
+    /// on it (history, files, the list behind) refetches too.
+    fn catch_up(self, ticket: Ticket) {
+        let Some(known) = self.ticket.try_with_untracked(|t| t.version) else { return };
+        let moved_on = known != ticket.version;
+        self.ticket.set(ticket);
+        if moved_on {
+            self.changed();
+        }
     }
 
     /// A memo was written: the history and the files change, and the ticket's modification time.
@@ -176,10 +185,8 @@ impl Detail {
                     // The status moved on behind the panel's back: catch up, so the buttons are
                     // the ones allowed now, and say why this one was refused.
                     Err(e) if e.status() == Some(409) => {
-                        if let Some(ticket) = self.refetched().await
-                            && !self.ticket.is_disposed()
-                        {
-                            self.ticket.set(ticket);
+                        if let Some(ticket) = self.refetched().await {
+                            self.catch_up(ticket);
                         }
                         return Err(e);
                     }
