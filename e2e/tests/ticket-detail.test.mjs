@@ -461,6 +461,14 @@ test('the workflow, walked by an admin, an assignee and an approver, shows each 
   await check(adminPage, admin, 'New', 'admin, new');
   assert.equal(await a.getByTestId('assigned-task').count(), 0);
   assert.equal(await a.getByTestId('approval-status').count(), 0);
+  // Esc in a dialog closes the dialog, not the panel; the focus comes back to the status.
+  await a.getByTestId('change-status').getByRole('button', { name: 'Close' }).click();
+  await adminPage.getByTestId('transition-dialog').waitFor();
+  await adminPage.keyboard.press('Escape');
+  await adminPage.getByTestId('transition-dialog').waitFor({ state: 'detached' });
+  await adminPage.waitForFunction(() => document.activeElement?.id === 'ticket-status-now');
+  assert.equal(await a.count(), 1, 'the panel stays open');
+  assert.equal(await statusText(adminPage), 'New', 'nothing was sent');
   await a.getByRole('button', { name: 'Edit assignees' }).click();
   let picker = adminPage.getByTestId('account-picker');
   await picker.getByLabel('Search accounts').fill('analyst');
