@@ -74,9 +74,15 @@ pub async fn add_memo(token: String, id: i64, memo: NewMemo) -> Result<Memo, Api
     send_json(Method::POST, &token, &format!("/api/tickets/{id}/memos"), &memo).await
 }
 
-/// `GET /api/tickets/{id}/evidence`, oldest first.
-pub async fn evidence(token: String, id: i64) -> Result<Vec<EvidenceRecord>, ApiError> {
-    get(&token, &format!("/api/tickets/{id}/evidence")).await
+/// `GET /api/tickets/{id}/evidence`: one page of the records that triggered it, oldest first.
+pub async fn evidence(
+    token: String,
+    id: i64,
+    cursor: Option<String>,
+    limit: u64,
+) -> Result<Page<EvidenceRecord>, ApiError> {
+    let params = Params::new().opt("cursor", cursor).set("limit", limit);
+    get(&token, &format!("/api/tickets/{id}/evidence{}", params.query())).await
 }
 
 /// `GET /api/tickets/{id}/related`: tickets sharing an address or host (or inside `cidr`).

@@ -33,12 +33,20 @@ pub fn AccountPicker(
         if let Some(h) = debounce.get_value() {
             h.clear();
         }
-        let h = set_timeout_with_handle(
-            move || asked.set(query.get_untracked()),
-            std::time::Duration::from_millis(250),
-        );
+        // The dialog may be gone when the timer fires (typed, then confirmed at once).
+        let ask = move || {
+            if let Some(q) = query.try_get_untracked() {
+                let _ = asked.try_set(q);
+            }
+        };
+        let h = set_timeout_with_handle(ask, std::time::Duration::from_millis(250));
         debounce.set_value(h.ok());
     };
+    on_cleanup(move || {
+        if let Some(Some(h)) = debounce.try_get_value() {
+            h.clear();
+        }
+    });
     let results = LocalResource::new(move || {
         let q = asked.get();
         async move { session.call(move |t| api::directory::accounts(t, q.clone(), site_id)).await }

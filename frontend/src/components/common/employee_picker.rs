@@ -61,6 +61,12 @@ pub fn EmployeePicker(
         );
         debounce.set_value(h.ok());
     };
+    // A timer left running would touch this widget after it is gone.
+    on_cleanup(move || {
+        if let Some(Some(h)) = debounce.try_get_value() {
+            h.clear();
+        }
+    });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let list = found();
         match ev.key().as_str() {

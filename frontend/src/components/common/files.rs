@@ -92,8 +92,12 @@ pub fn FilePicker(
 }
 
 /// Stored files, each a button that downloads it (the download needs the session's token).
+/// With `on_remove`, each file also has a remove button.
 #[component]
-pub fn AttachmentList(#[prop(into)] items: Signal<Vec<Attachment>>) -> impl IntoView {
+pub fn AttachmentList(
+    #[prop(into)] items: Signal<Vec<Attachment>>,
+    #[prop(optional, into)] on_remove: Option<Callback<Attachment>>,
+) -> impl IntoView {
     let session = use_session();
     let error = RwSignal::new(None::<String>);
     let download = Action::new_local(move |a: &Attachment| {
@@ -121,6 +125,21 @@ pub fn AttachmentList(#[prop(into)] items: Signal<Vec<Attachment>>) -> impl Into
                         {a.file_name.clone()}
                     </button>
                     <span class="muted">{format::size(a.size)}</span>
+                    {on_remove.map(|remove| {
+                        let label = format!("Remove {}", a.file_name);
+                        let a = a.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="icon-btn"
+                                aria-label=label.clone()
+                                title=label
+                                on:click=move |_| remove.run(a.clone())
+                            >
+                                "✕"
+                            </button>
+                        }
+                    })}
                 </li>
             </For>
         </ul>

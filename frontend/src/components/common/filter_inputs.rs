@@ -71,6 +71,12 @@ pub fn KeywordBox(
         );
         debounce.set_value(h.ok());
     };
+    // A timer left running would touch this widget after it is gone.
+    on_cleanup(move || {
+        if let Some(Some(h)) = debounce.try_get_value() {
+            h.clear();
+        }
+    });
     view! {
         <label class="filter filter-grow">
             <span>"Keywords"</span>

@@ -1,6 +1,15 @@
 //! The side panel that opens over the right of a list (ticket detail, Add ticket, ...).
 
 use leptos::{html, prelude::*};
+use wasm_bindgen::JsCast;
+
+/// Whether a key event comes from inside a `<dialog>`.
+fn in_dialog(ev: &leptos::ev::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("dialog").ok().flatten())
+        .is_some()
+}
 
 /// A panel on the right: a close button, the content, Esc to close. It takes the focus when
 /// it opens so the keyboard is in it.
@@ -22,7 +31,8 @@ pub fn SidePanel(
         }
     });
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
+        // Esc in a dialog opened from the panel closes that dialog, not the panel.
+        if ev.key() == "Escape" && !in_dialog(&ev) {
             ev.stop_propagation();
             on_close.run(());
         }

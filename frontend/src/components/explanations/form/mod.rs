@@ -52,7 +52,7 @@ pub fn ExplanationRequestForm(
     let categories = LocalResource::new(move || session.call(api::catalog::explanation_categories));
     let ticket_evidence = LocalResource::new(move || async move {
         match ticket_id {
-            Some(id) => Some(session.call(move |t| api::tickets::evidence(t, id)).await),
+            Some(id) => Some(session.call(move |t| api::tickets::evidence(t, id, None, 500)).await),
             None => None,
         }
     });
@@ -149,9 +149,10 @@ pub fn ExplanationRequestForm(
     };
     let ticket_part = move || {
         ticket_evidence.get().flatten().map(|r| match r {
-            Ok(items) => {
-                let count = items.len();
-                let rows: Vec<RecordRow> = items
+            Ok(page) => {
+                let count = page.total;
+                let rows: Vec<RecordRow> = page
+                    .items
                     .into_iter()
                     .map(|e| RecordRow {
                         id: e.id,
