@@ -255,6 +255,60 @@ test('an explanation asked in the Add panel goes through return, resubmission, t
   await page.close();
 });
 
+test("a ticket's Explanation Request carries its evidence, and the list's Explanation status follows", async () => {
+  // A rule ticket whose evidence names V1.
+  await admin('POST', '/api/rules', {
+    name: 'Upload to file sharing',
+    kind: 'stream',
+    table: 'proxy',
+    condition: { contains: { field: 'url', value: 'share.example' } },
+    ticket: { site_id: ids.site, priority: 'high', title: 'Upload to {url}' },
+  });
+  const ingest = await admin('POST', '/api/logs/proxy', [
+    { _id: 'share-1', url: 'https://share.example/q4.xlsx', bytes: 4096, action: 'upload', emp_key: 'V1' },
+  ]);
+  const [ticketId] = ingest.created_ticket_ids;
+  assert.ok(ticketId, 'the rule opened a ticket');
+
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'analyst', passwordOf('analyst'));
+  await page.goto(server.url + `/tickets?ticket=${ticketId}`);
+  const panel = page.getByTestId('ticket-panel');
+  await panel.getByRole('button', { name: 'Explanation Request' }).first().click();
+  const dialog = page.getByTestId('explanation-request');
+  await dialog.getByTestId('ticket-evidence-note').filter({ hasText: '(1 record)' }).waitFor();
+  assert.match(await dialog.getByRole('region', { name: "The ticket's evidence" }).textContent(), /share\.example\/q4\.xlsx/);
+  await dialog.locator('#x-violator').fill('V1');
+  await dialog.getByRole('option', { name: /Violator Vic/ }).click();
+  await dialog.getByTestId('x-manager-chosen').filter({ hasText: 'Manager Min' }).waitFor();
+  await dialog.locator('#x-category').selectOption({ label: 'Data leakage' });
+  await dialog.locator('#x-message').fill('Why was the Q4 sheet shared outside?');
+  await page.screenshot({ path: join(artifacts, 'ticket-explanation-request.png') });
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await panel.getByRole('status').filter({ hasText: /Explanation #\d+ requested/ }).waitFor();
+
+  // The Explanations tab lists it; the list behind shows its status.
+  await panel.getByRole('tab', { name: 'Explanations' }).click();
+  await panel.getByTestId('explanations-table').getByText('Violator Vic').waitFor();
+  const cell = page.locator(`tr[data-row-id="${ticketId}"] td.col-explanation_status`);
+  await cell.filter({ hasText: 'New' }).waitFor();
+  const [asked] = await admin('GET', `/api/tickets/${ticketId}/explanations`);
+  const detail = await admin('GET', `/api/explanations/${asked.id}`);
+  assert.equal(detail.evidence.reduce((n, g) => n + g.records.length, 0), 1, "the ticket's evidence was copied");
+  assert.equal(detail.summary?.ticket?.id ?? detail.ticket?.id, ticketId);
+
+  // The violator answers through the mailed link; the ticket's Explanation status follows.
+  const mails = mail.messages().filter(to('v1@example.com'));
+  const request = await nthMailTo('v1@example.com', mails.length + (mails.some((m) => m.includes('Q4 sheet')) ? 0 : 1), 'request from the ticket');
+  assert.match(request, /Q4 sheet/);
+  await submitOnTokenPage(explainPath(request), 'A customer asked for it; I should have used the portal.');
+  await panel.getByRole('button', { name: 'Close panel' }).click();
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+  await cell.filter({ hasText: 'Submitted' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('bulk review needs the opinion and reports each request; bulk delete removes them', async () => {
   const deadline = new Date(Date.now() + 3 * 86_400_000).toISOString();
   const made = [];

@@ -17,13 +17,46 @@ pub struct RecordRow {
     pub fields: Map<String, Value>,
 }
 
-/// The field names of `rows`, in order of first appearance (`_time` and `_id` left out: the
-/// time has its own column).
+impl From<&socdesk_types::tickets::EvidenceRecord> for RecordRow {
+    /// A ticket's evidence record: its own `_time` when it has a readable one, else when it was
+    /// attached.
+    fn from(e: &socdesk_types::tickets::EvidenceRecord) -> Self {
+        let time = e
+            .record
+            .get("_time")
+            .and_then(Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map_or(e.at, |t| t.to_utc());
+        RecordRow { id: e.id, time, fields: e.record.as_object().cloned().unwrap_or_default() }
+    }
+}
+
+impl From<&socdesk_types::logs::LogRecord> for RecordRow {
+    fn from(r: &socdesk_types::logs::LogRecord) -> Self {
+        let mut fields = r.fields.clone();
+        if let Some(id) = &r.record_id {
+            fields.insert("_id".into(), Value::String(id.clone()));
+        }
+        if let Some(key) = &r.emp_key {
+            fields.insert("emp_key".into(), Value::String(key.clone()));
+        }
+        RecordRow { id: r.id, time: r.time, fields }
+    }
+}
+
+impl From<&socdesk_types::explanations::EvidenceRecord> for RecordRow {
+    fn from(r: &socdesk_types::explanations::EvidenceRecord) -> Self {
+        RecordRow { id: r.id, time: r.time, fields: r.fields.clone() }
+    }
+}
+
+/// The field names of `rows`, in order of first appearance (`_time` left out: the time has its
+/// own column, first).
 pub fn columns(rows: &[RecordRow]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in rows {
         for k in r.fields.keys() {
-            if k != "_time" && k != "_id" && !out.contains(k) {
+            if k != "_time" && !out.contains(k) {
                 out.push(k.clone());
             }
         }
@@ -48,6 +81,9 @@ pub fn RecordTable(
     #[prop(into)]
     label: String,
     #[prop(optional)] ticked: Option<RwSignal<BTreeSet<i64>>>,
+    /// `data-testid` of the table.
+    #[prop(optional, into)]
+    test_id: String,
 ) -> impl IntoView {
     let cols = columns(&rows);
     let head = cols.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view();
@@ -92,11 +128,11 @@ pub fn RecordTable(
     let check_head = ticked.map(|_| view! { <th scope="col" class="col-check"></th> });
     view! {
         <div class="records-scroll" tabindex="0" role="region" aria-label=label>
-            <table class="table records">
+            <table class="table records" data-testid=test_id>
                 <thead>
                     <tr>
                         {check_head}
-                        <th scope="col">"Time"</th>
+                        <th scope="col">"_time"</th>
                         {head}
                     </tr>
                 </thead>
@@ -127,6 +163,8 @@ mod tests {
         let cols = columns(&rows);
         assert_eq!(cols.len(), 3);
         assert!(cols.contains(&"user".to_owned()) && !cols.contains(&"_time".to_owned()));
+        let kept = columns(&[row(3, serde_json::json!({"_id": "r1"}))]);
+        assert_eq!(kept, ["_id"]);
         assert_eq!(cols.last().map(String::as_str), Some("user"));
         assert_eq!(cell_text(&serde_json::json!(42)), "42");
         assert_eq!(cell_text(&serde_json::json!("a")), "a");

@@ -18,8 +18,16 @@ impl ListRow for TicketSummary {
     fn id(&self) -> i64 {
         self.id
     }
+    /// The explanation status follows the ticket's explanations without changing the ticket's
+    /// version (that guards edits), so it is part of the row's version here: a new status
+    /// redraws the row.
     fn version(&self) -> i64 {
-        self.version
+        let explanation = self.explanation_status.map_or(0, |s| {
+            socdesk_types::explanations::ExplanationStatus::ALL.iter().position(|x| *x == s).unwrap_or(0)
+                as i64
+                + 1
+        });
+        self.version * 16 + explanation
     }
 }
 

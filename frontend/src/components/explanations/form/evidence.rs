@@ -21,11 +21,6 @@ use crate::{
     session::use_session,
 };
 
-/// A stored log record as a table row.
-pub fn row_of(r: &LogRecord) -> RecordRow {
-    RecordRow { id: r.id, time: r.time, fields: r.fields.clone() }
-}
-
 /// The dialog. Only records whose `emp_key` is `emp_key` are searched (the API enforces it on
 /// save too).
 #[component]
@@ -164,7 +159,7 @@ pub fn EvidenceDialog(
         }
         (false, Some(p)) => {
             let total = p.total;
-            let rows: Vec<RecordRow> = p.items.iter().map(row_of).collect();
+            let rows: Vec<RecordRow> = p.items.iter().map(RecordRow::from).collect();
             view! {
                 <p class="muted small">{format!("{total} found")}</p>
                 <RecordTable rows=rows label="Search results" ticked=ticked />

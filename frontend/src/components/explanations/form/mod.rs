@@ -13,7 +13,7 @@ use socdesk_types::{
     tickets::Priority,
 };
 
-use self::evidence::{EvidenceDialog, row_of};
+use self::evidence::EvidenceDialog;
 use crate::{
     api::{self, ApiError},
     components::common::{
@@ -151,15 +151,7 @@ pub fn ExplanationRequestForm(
         ticket_evidence.get().flatten().map(|r| match r {
             Ok(page) => {
                 let count = page.total;
-                let rows: Vec<RecordRow> = page
-                    .items
-                    .into_iter()
-                    .map(|e| RecordRow {
-                        id: e.id,
-                        time: e.record.get("_time").and_then(|t| t.as_str()).and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.to_utc()).unwrap_or(e.at),
-                        fields: e.record.as_object().cloned().unwrap_or_default(),
-                    })
-                    .collect();
+                let rows: Vec<RecordRow> = page.items.iter().map(RecordRow::from).collect();
                 view! {
                     <p class="muted small" data-testid="ticket-evidence-note">
                         {format!("The ticket's evidence comes with the request ({count} record{}).", if count == 1 { "" } else { "s" })}
@@ -174,7 +166,7 @@ pub fn ExplanationRequestForm(
         })
     };
     let added = move || {
-        let rows: Vec<RecordRow> = records.get().iter().map(row_of).collect();
+        let rows: Vec<RecordRow> = records.get().iter().map(RecordRow::from).collect();
         (!rows.is_empty()).then(|| {
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             view! {
@@ -207,7 +199,8 @@ pub fn ExplanationRequestForm(
 
     view! {
         <form class="panel-form explanation-form" on:submit=on_submit novalidate>
-            <h2 class="panel-title">{if ticket_id.is_some() { "Explanation request" } else { "Add explanation" }}</h2>
+            // From a ticket the form sits in a dialog that has the title already.
+            {ticket_id.is_none().then(|| view! { <h2 class="panel-title">"Add explanation"</h2> })}
             <div class="form-grid">
                 <div class="field">
                     <label for="x-priority">"Priority *"</label>

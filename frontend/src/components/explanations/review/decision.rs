@@ -35,7 +35,8 @@ pub fn Decision(
         .into_iter()
         .filter(|a| can(*a))
         .collect();
-    let is_employee = session.account().is_some_and(|me| me.employee_id.is_some());
+    // Known once the account is (after a reload only the tokens are).
+    let is_employee = move || session.account().map(|me| me.employee_id.is_some());
     let status = detail.summary.status;
 
     let comment = RwSignal::new(String::new());
@@ -89,7 +90,10 @@ pub fn Decision(
     };
     let busy = move || review.pending().get() || link.pending().get();
 
-    let form = if !is_employee {
+    let form = move || {
+        match is_employee() {
+        None => view! { <p class="muted" aria-busy="true">"Loading your account…"</p> }.into_any(),
+        Some(false) => {
         view! {
             <p class="banner banner-error" role="alert" data-testid="review-forbidden">
                 "Explanation reviews can be done only by employee accounts of the organization. This account is not \
@@ -97,7 +101,8 @@ pub fn Decision(
             </p>
         }
         .into_any()
-    } else if reviews.is_empty() {
+        }
+        Some(true) if reviews.is_empty() => {
         view! {
             <p class="muted" data-testid="review-not-yours">
                 {format!(
@@ -107,8 +112,10 @@ pub fn Decision(
             </p>
         }
         .into_any()
-    } else {
+        }
+        Some(true) => {
         let buttons = reviews
+            .clone()
             .into_iter()
             .map(|(action, label, class)| {
                 view! {
@@ -139,6 +146,8 @@ pub fn Decision(
             <div class="review-actions">{buttons}</div>
         }
         .into_any()
+        }
+    }
     };
     let link_buttons = (!links.is_empty()).then(|| {
         links

@@ -7,6 +7,7 @@ mod body;
 mod controls;
 mod header;
 mod people;
+mod request;
 mod sidebar;
 mod state;
 mod status;

@@ -157,6 +157,15 @@ impl Detail {
         });
     }
 
+    /// An explanation was asked from this ticket: its Explanations tab, its history and the
+    /// list's Explanation status change.
+    pub fn explanation_requested(self) {
+        self.changed();
+        spawn_local(async move {
+            let _ = self.reload().await;
+        });
+    }
+
     fn changed(self) {
         if self.changes.is_disposed() {
             return;

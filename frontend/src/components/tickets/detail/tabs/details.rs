@@ -1,14 +1,18 @@
 //! Details: the evidence records that triggered the ticket, as a table, and the tickets related
 //! to it by address or host (optionally inside a CIDR).
 
-use chrono::DateTime;
 use leptos::{prelude::*, task::spawn_local};
-use serde_json::Value;
 use socdesk_types::tickets::EvidenceRecord;
 
 use crate::{
     api::{self, ApiError},
-    components::{common::badges::StatusBadge, tickets::detail::state::use_detail},
+    components::{
+        common::{
+            badges::StatusBadge,
+            records::{RecordRow, RecordTable},
+        },
+        tickets::detail::{request::ExplanationRequestButton, state::use_detail},
+    },
     format,
     session::{Session, use_session},
 };
@@ -76,41 +80,11 @@ impl EvidenceFeed {
     }
 }
 
-/// The table's columns: `_time` first, then every field in the order it first appears.
-pub fn evidence_columns(records: &[Value]) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
-    if records.iter().any(|r| r.get("_time").is_some()) {
-        columns.push("_time".into());
-    }
-    for record in records {
-        if let Some(fields) = record.as_object() {
-            for key in fields.keys() {
-                if !columns.contains(key) {
-                    columns.push(key.clone());
-                }
-            }
-        }
-    }
-    columns
-}
-
-/// A value as a cell reads: text as is, times in the reader's zone, nothing for null.
-fn cell_text(column: &str, value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) if column == "_time" => match DateTime::parse_from_rfc3339(s) {
-            Ok(t) => format::datetime(t.to_utc()),
-            Err(_) => s.clone(),
-        },
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
-}
-
 /// The Details tab.
 #[component]
 pub fn DetailsTab(evidence: EvidenceFeed) -> impl IntoView {
     view! {
+        <ExplanationRequestButton />
         <EvidenceTable feed=evidence />
         <RelatedTickets />
     }
@@ -139,26 +113,8 @@ fn EvidenceTable(feed: EvidenceFeed) -> impl IntoView {
                 _ => ().into_any(),
             };
         }
-        let values: Vec<Value> = records.into_iter().map(|r| r.record).collect();
-        let columns = evidence_columns(&values);
-        let head = columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view();
-        let rows = values
-            .iter()
-            .map(|record| {
-                let cells =
-                    columns.iter().map(|c| view! { <td>{cell_text(c, record.get(c))}</td> }).collect_view();
-                view! { <tr>{cells}</tr> }
-            })
-            .collect_view();
-        view! {
-            <div class="evidence-scroll">
-                <table class="table evidence-table" data-testid="evidence-table">
-                    <thead><tr>{head}</tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        let rows: Vec<RecordRow> = records.iter().map(RecordRow::from).collect();
+        view! { <RecordTable rows=rows label="The ticket's evidence" test_id="evidence-table" /> }.into_any()
     };
     view! {
         <section class="tab-section" aria-labelledby="evidence-heading">
@@ -259,32 +215,5 @@ fn RelatedTickets() -> impl IntoView {
             </div>
             {list}
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn time_comes_first_then_fields_in_the_order_they_first_appear() {
-        let records =
-            [json!({"src_ip": "10.0.0.5", "_time": "t1"}), json!({"user": "kim", "src_ip": "10.0.0.6"})];
-        let columns = evidence_columns(&records);
-        assert_eq!(columns[0], "_time");
-        assert_eq!(columns.len(), 3);
-        assert!(columns.iter().position(|c| c == "src_ip") < columns.iter().position(|c| c == "user"));
-        assert_eq!(evidence_columns(&[json!({"a": 1})]), ["a"]);
-    }
-
-    #[test]
-    fn cells_read_as_text() {
-        assert_eq!(cell_text("user", Some(&json!("kim"))), "kim");
-        assert_eq!(cell_text("bytes", Some(&json!(10))), "10");
-        assert_eq!(cell_text("x", Some(&Value::Null)), "");
-        assert_eq!(cell_text("x", None), "");
-        assert_eq!(cell_text("_time", Some(&json!("not a time"))), "not a time");
     }
 }

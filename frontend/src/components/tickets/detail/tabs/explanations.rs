@@ -5,7 +5,10 @@ use socdesk_types::explanations::Explanation;
 
 use crate::{
     api,
-    components::{common::badges::ExplanationStatusBadge, tickets::detail::state::use_detail},
+    components::{
+        common::badges::ExplanationStatusBadge,
+        tickets::detail::{request::ExplanationRequestButton, state::use_detail},
+    },
     format, labels,
     session::use_session,
 };
@@ -16,11 +19,11 @@ pub fn ExplanationsTab() -> impl IntoView {
     let detail = use_detail();
     let session = use_session();
     let id = detail.id;
-    let found =
-        LocalResource::new(
-            move || async move { session.call(move |t| api::tickets::explanations(t, id)).await },
-        );
-    move || match found.get() {
+    let found = LocalResource::new(move || {
+        detail.changes.track();
+        async move { session.call(move |t| api::tickets::explanations(t, id)).await }
+    });
+    let list = move || match found.get() {
         None => view! { <p class="muted" aria-busy="true">"Loading the explanations…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="field-error" role="alert">{e.message()}</p> }.into_any(),
         Some(Ok(list)) if list.is_empty() => {
@@ -48,6 +51,10 @@ pub fn ExplanationsTab() -> impl IntoView {
             }
             .into_any()
         }
+    };
+    view! {
+        <ExplanationRequestButton />
+        {list}
     }
 }
 
@@ -56,7 +63,7 @@ fn explanation_row(e: Explanation) -> impl IntoView {
     view! {
         <tr>
             <td><ExplanationStatusBadge status=e.status /></td>
-            <td>{e.violator.name}</td>
+            <td><a href=format!("/explanations/{}/review", e.id)>{e.violator.name}</a></td>
             <td>{e.manager.name}</td>
             <td>{e.category.name}</td>
             <td class="nowrap">{format::datetime(e.deadline)}</td>
