@@ -8,6 +8,8 @@ pub mod column_settings;
 pub mod dialog;
 pub mod files;
 pub mod markdown_editor;
+pub mod menu_button;
 pub mod multi_select;
 pub mod side_panel;
+pub mod tag_picker;
 pub mod trend_chart;

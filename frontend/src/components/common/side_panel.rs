@@ -24,6 +24,9 @@ pub fn SidePanel(
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.stop_propagation();
+            // Otherwise the browser's own Esc handling closes at once any dialog that closing
+            // opens (the "discard what you typed?" question).
+            ev.prevent_default();
             on_close.run(());
         }
     };
