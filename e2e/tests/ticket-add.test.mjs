@@ -42,6 +42,10 @@ function recordCreates(page) {
   return creates;
 }
 
+/** The list's row of ticket `id` (found by its tick box, whatever the row's markup). */
+const row = (page, id) =>
+  page.locator('tbody tr').filter({ has: page.getByRole('checkbox', { name: `Select ticket #${id}`, exact: true }) });
+
 async function openAdd(page, kind) {
   await page.getByTestId('add-menu').click();
   await page.getByRole('menuitem', { name: kind }).click();
@@ -158,11 +162,11 @@ test('an analysis ticket: counter, limit, preview, a missing site in place, then
   await page.waitForURL(/[?&]ticket=\d+/);
   const id = Number(new URL(page.url()).searchParams.get('ticket'));
   await page.getByTestId('ticket-panel').waitFor();
-  const row = page.locator(`tr[data-ticket-id="${id}"]`);
-  await row.waitFor();
-  assert.match(await row.textContent(), new RegExp(`#${id}\\s*${ticketTitle}`));
-  assert.match(await row.textContent(), /High/);
-  assert.match(await row.textContent(), /Ana Analyst/);
+  const saved = row(page, id);
+  await saved.waitFor();
+  assert.match(await saved.textContent(), new RegExp(`#${id}\\s*${ticketTitle}`));
+  assert.match(await saved.textContent(), /High/);
+  assert.match(await saved.textContent(), /Ana Analyst/);
   await page.keyboard.press('Escape'); // closes the detail panel
   await page.getByTestId('ticket-panel').waitFor({ state: 'detached' });
   await page.screenshot({ path: join(artifacts, 'ticket-add-listed.png') });
@@ -247,7 +251,7 @@ test('a detection ticket: Network template, a custom field, a refused row in pla
   await page.getByTestId('add-panel').waitFor({ state: 'detached' });
   await page.waitForURL(/[?&]ticket=\d+/);
   const id = Number(new URL(page.url()).searchParams.get('ticket'));
-  await page.locator(`tr[data-ticket-id="${id}"]`).waitFor();
+  await row(page, id).waitFor();
 
   const ticket = await admin('GET', `/api/tickets/${id}`);
   assert.equal(ticket.kind, 'detection');

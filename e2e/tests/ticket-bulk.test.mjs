@@ -47,12 +47,14 @@ async function tickets(...titles) {
 
 async function tick(page, ids) {
   for (const id of ids) {
-    await page.getByRole('checkbox', { name: `Select ticket #${id}` }).check();
+    await page.getByRole('checkbox', { name: `Select ticket #${id}`, exact: true }).check();
   }
   await page.getByTestId('bulk-count').filter({ hasText: `${ids.length} selected` }).waitFor();
 }
 
-const row = (page, id) => page.locator(`tr[data-ticket-id="${id}"]`);
+/** The list's row of ticket `id` (found by its tick box, whatever the row's markup). */
+const row = (page, id) =>
+  page.locator('tbody tr').filter({ has: page.getByRole('checkbox', { name: `Select ticket #${id}`, exact: true }) });
 
 /** The results dialog's rows as [id, result, details]. */
 async function results(page) {
@@ -242,8 +244,9 @@ test('refused tickets are listed with their reasons; the selection narrows to th
   await page.getByRole('button', { name: 'Select only the refused' }).click();
   await page.getByTestId('bulk-results').waitFor({ state: 'detached' });
   assert.equal(await page.getByTestId('bulk-count').textContent(), '2 selected');
-  assert.equal(await page.getByRole('checkbox', { name: `Select ticket #${closedMeanwhile}` }).isChecked(), true);
-  assert.equal(await page.getByRole('checkbox', { name: `Select ticket #${open}` }).isChecked(), false);
+  const box = (id) => page.getByRole('checkbox', { name: `Select ticket #${id}`, exact: true });
+  assert.equal(await box(closedMeanwhile).isChecked(), true);
+  assert.equal(await box(open).isChecked(), false);
 
   // Restart the one still visible and refused: it goes back to New.
   await page.getByRole('button', { name: 'Change Status' }).click();
