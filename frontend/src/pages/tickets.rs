@@ -70,19 +70,8 @@ pub fn TicketsPage() -> impl IntoView {
             }
         })
     };
-    let adding = move || {
-        screen.adding.get().map(|kind| {
-            let label = match kind {
-                socdesk_types::tickets::TicketKind::Analysis => "Create analysis ticket",
-                socdesk_types::tickets::TicketKind::Detection => "Create detection-based ticket",
-            };
-            view! {
-                <SidePanel label=label.to_string() on_close=move |_| screen.adding.set(None) test_id="add-panel">
-                    <AddTicketPanel kind=kind />
-                </SidePanel>
-            }
-        })
-    };
+    // The Add panel brings its own side panel: closing it with something typed asks first.
+    let adding = move || screen.adding.get().map(|kind| view! { <AddTicketPanel kind=kind /> });
 
     view! {
         <div class="page tickets-page">

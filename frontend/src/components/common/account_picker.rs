@@ -14,7 +14,7 @@ pub fn AccountPicker(
     initial: Vec<AccountRef>,
     #[prop(default = true)] multiple: bool,
     /// Only accounts that may see this site.
-    #[prop(optional)]
+    #[prop(default = None, into)]
     site_id: Option<i64>,
     /// The label of the confirm button.
     #[prop(default = "Confirm".into(), into)]
@@ -28,6 +28,12 @@ pub fn AccountPicker(
     let asked = RwSignal::new(String::new());
     let chosen = RwSignal::new(initial);
     let debounce = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    // A search still waiting when the dialog closes must not run against its disposed state.
+    on_cleanup(move || {
+        if let Some(Some(h)) = debounce.try_get_value() {
+            h.clear();
+        }
+    });
     let on_input = move |ev| {
         query.set(event_target_value(&ev));
         if let Some(h) = debounce.get_value() {

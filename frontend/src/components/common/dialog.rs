@@ -2,6 +2,7 @@
 //! behind is inert.
 
 use leptos::{html, prelude::*};
+use wasm_bindgen::JsCast;
 
 /// A modal dialog with a title, its content and (optionally) a footer of buttons.
 #[component]
@@ -17,6 +18,20 @@ pub fn Dialog(
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
+    // The dialog leaves the page without `close()`, so the browser does not give the focus back
+    // to what opened it: this does (Esc then reaches the panel the dialog was opened from).
+    let opener = StoredValue::new_local(document().active_element());
+    on_cleanup(move || {
+        if let Some(Some(el)) = opener.try_get_value() {
+            request_animation_frame(move || {
+                if el.is_connected()
+                    && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+                {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
     Effect::new(move || {
         if let Some(d) = dialog.get()
             && !d.open()
@@ -36,6 +51,12 @@ pub fn Dialog(
             on:cancel=move |ev: leptos::ev::Event| {
                 ev.prevent_default();
                 on_close.run(());
+            }
+            // Esc closes this dialog only, not the side panel it was opened from.
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.stop_propagation();
+                }
             }
         >
             <header class="dialog-head">

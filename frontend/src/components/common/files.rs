@@ -20,10 +20,18 @@ pub fn FilePicker(
     stored: RwSignal<Vec<Attachment>>,
     #[prop(into)] label: String,
     #[prop(into)] id: String,
+    /// Set while a file is still uploading (a form should not save before it is stored).
+    #[prop(optional)]
+    uploading: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let session = use_session();
     let input = NodeRef::<html::Input>::new();
     let pending = RwSignal::new(Vec::<Upload>::new());
+    if let Some(uploading) = uploading {
+        Effect::new(move || {
+            uploading.set(pending.with(|p| p.iter().any(|u| matches!(u, Upload::Sending(_)))));
+        });
+    }
     let upload = Action::new_local(move |file: &web_sys::File| {
         let file = file.clone();
         async move {

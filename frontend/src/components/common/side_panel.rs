@@ -34,6 +34,9 @@ pub fn SidePanel(
         // Esc in a dialog opened from the panel closes that dialog, not the panel.
         if ev.key() == "Escape" && !in_dialog(&ev) {
             ev.stop_propagation();
+            // Otherwise the browser's own Esc handling closes at once any dialog that closing
+            // opens (the "discard what you typed?" question).
+            ev.prevent_default();
             on_close.run(());
         }
     };
