@@ -328,7 +328,7 @@ test('bulk review needs the opinion and reports each request; bulk delete remove
   await dialog.getByLabel("Auditor's Opinion").fill('USB use was approved by IT for all three.');
   await dialog.getByRole('button', { name: 'Apply' }).click();
   const results = page.getByTestId('bulk-results');
-  await results.getByText('All 3 done.').waitFor();
+  await results.getByText('3 explanations changed.').waitFor();
   assert.equal(await results.locator('tbody tr').count(), 3);
   await page.screenshot({ path: join(artifacts, 'explanations-bulk-results.png') });
   await results.getByRole('button', { name: 'Close', exact: true }).click();
@@ -354,7 +354,7 @@ test('bulk review needs the opinion and reports each request; bulk delete remove
   await page.getByLabel(`Select explanation #${made[1]}`, { exact: true }).check();
   await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Delete' }).click();
   await page.getByTestId('bulk-delete').getByRole('button', { name: 'Delete' }).click();
-  await page.getByTestId('bulk-results').getByText('All 2 done.').waitFor();
+  await page.getByTestId('bulk-results').getByText('2 explanations deleted.').waitFor();
   await page.getByTestId('bulk-results').getByRole('button', { name: 'Close', exact: true }).click();
   await page.getByTestId('explanations-total').filter({ hasText: '1 explanation' }).waitFor();
   assert.deepEqual(page.errors, []);

@@ -61,7 +61,7 @@ async function results(page) {
   const dialog = page.getByTestId('bulk-results');
   await dialog.waitFor();
   return dialog.locator('tbody tr').evaluateAll((rows) =>
-    rows.map((r) => [Number(r.dataset.ticketId), ...[...r.cells].slice(1).map((c) => c.textContent.trim())]),
+    rows.map((r) => [Number(r.dataset.resultId), ...[...r.cells].slice(1).map((c) => c.textContent.trim())]),
   );
 }
 
@@ -234,7 +234,7 @@ test('refused tickets are listed with their reasons; the selection narrows to th
   const listed = Object.fromEntries((await results(page)).map(([id, ...rest]) => [id, rest]));
   assert.deepEqual(listed[open], ['OK', 'Status now Closed']);
   assert.deepEqual(listed[closedMeanwhile], ['Refused', 'Not possible now: cannot close a ticket whose status is closed; allowed actions: reopen, restart']);
-  assert.deepEqual(listed[moved], ['Refused', 'Not found (or not on your sites): ticket not found']);
+  assert.deepEqual(listed[moved], ['Refused', 'Not found (or not visible to you): ticket not found']);
   assert.equal(await page.getByTestId('bulk-summary').textContent(), '1 changed, 2 refused.');
   await page.screenshot({ path: join(artifacts, 'ticket-bulk-refused.png') });
   assert.equal((await admin('GET', `/api/tickets/${open}`)).status, 'closed');

@@ -19,12 +19,16 @@ pub fn Dialog(
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
     // The dialog leaves the page without `close()`, so the browser does not give the focus back
-    // to what opened it: this does (Esc then reaches the panel the dialog was opened from).
+    // to what opened it: this does (Esc then reaches the panel the dialog was opened from),
+    // unless the owner has put the focus somewhere itself.
     let opener = StoredValue::new_local(document().active_element());
     on_cleanup(move || {
         if let Some(Some(el)) = opener.try_get_value() {
             request_animation_frame(move || {
-                if el.is_connected()
+                let body = document().body().map(web_sys::Element::from);
+                let unplaced = document().active_element().is_none_or(|a| Some(&a) == body.as_ref());
+                if unplaced
+                    && el.is_connected()
                     && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
                 {
                     let _ = el.focus();

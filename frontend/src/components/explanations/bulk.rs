@@ -3,14 +3,14 @@
 //! result.
 
 use leptos::prelude::*;
-use socdesk_types::explanations::{BulkReview, ExplanationBulkResponse, ReviewAction};
+use socdesk_types::explanations::{BulkReview, ExplanationBulkItem, ExplanationBulkResponse, ReviewAction};
 
-use super::use_explanations_screen;
+use super::{columns::review_path, use_explanations_screen};
 use crate::{
     api::{self, ApiError},
     components::{
         common::{
-            bulk_results::{BulkLine, BulkResults},
+            bulk_results::{BulkLine, BulkOutcome, BulkResults},
             dialog::Dialog,
         },
         shell::can,
@@ -23,19 +23,15 @@ use socdesk_types::Permission;
 /// The opinion's limit (the server's).
 const OPINION_MAX: usize = 10_000;
 
-fn lines(
-    answer: ExplanationBulkResponse,
-    done: impl Fn(&socdesk_types::explanations::ExplanationBulkItem) -> String,
-) -> Vec<BulkLine> {
-    answer
-        .results
-        .iter()
-        .map(|r| BulkLine {
-            id: r.id,
-            ok: r.ok,
-            message: if r.ok { done(r) } else { r.error.clone().unwrap_or_else(|| "Refused".into()) },
-        })
-        .collect()
+/// An explanation's result as the results dialog shows it.
+fn line(r: &ExplanationBulkItem) -> BulkLine {
+    BulkLine {
+        id: r.id,
+        ok: r.ok,
+        now: r.status.map(|s| (labels::explanation_status(s), labels::explanation_status_color(s))),
+        error_status: r.error_status,
+        error: r.error.clone(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -50,24 +46,26 @@ pub fn ExplanationBulkToolbar() -> impl IntoView {
     let screen = use_explanations_screen();
     let count = move || screen.selection.with(|s| s.len());
     let open = RwSignal::new(None::<Open>);
-    let results = RwSignal::new(None::<(String, Vec<BulkLine>)>);
+    let results = RwSignal::new(None::<BulkOutcome>);
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
     let may_audit = move || can(Permission::ExplanationAudit);
 
-    let finish = move |title: &str, answer: ExplanationBulkResponse, deleted: bool| {
-        let done = move |r: &socdesk_types::explanations::ExplanationBulkItem| match (deleted, r.status) {
-            (true, _) => "Deleted".to_string(),
-            (false, Some(s)) => format!("Now {}", labels::explanation_status(s)),
-            (false, None) => "Done".to_string(),
-        };
+    let finish = move |what: &str, answer: ExplanationBulkResponse, deleted: bool| {
         if deleted {
             let gone: Vec<i64> = answer.results.iter().filter(|r| r.ok).map(|r| r.id).collect();
             screen.selection.update(|s| {
-                gone.iter().for_each(|id| {
+                for id in &gone {
                     s.remove(id);
-                })
+                }
             });
         }
-        results.set(Some((title.to_owned(), lines(answer, done))));
+        results.set(Some(BulkOutcome {
+            what: what.to_owned(),
+            noun: ("explanation", "explanations"),
+            verb: if deleted { "deleted" } else { "changed" },
+            sent: answer.results.len(),
+            answer: Ok(answer.results.iter().map(line).collect()),
+        }));
         open.set(None);
         screen.reload();
     };
@@ -112,8 +110,19 @@ pub fn ExplanationBulkToolbar() -> impl IntoView {
             .into_any(),
             None => ().into_any(),
         }}
-        {move || results.get().map(|(title, lines)| view! {
-            <BulkResults title=title lines=lines on_close=move |_| results.set(None) />
+        {move || results.get().map(|outcome| view! {
+            <BulkResults
+                outcome=outcome
+                on_close=move |_| results.set(None)
+                on_clear=move |_| {
+                    results.set(None);
+                    screen.selection.set(Default::default());
+                }
+                on_open=move |id| {
+                    results.set(None);
+                    navigate.with_value(|n| n(&review_path(id), Default::default()));
+                }
+            />
         })}
     }
 }

@@ -4,7 +4,6 @@
 //! happened to each ticket; the selection stays, so a refused subset can be tried again.
 
 mod dialogs;
-mod results;
 
 use leptos::{prelude::*, task::spawn_local};
 use socdesk_types::{
@@ -12,15 +11,13 @@ use socdesk_types::{
     tickets::{AccountRef, Attack, BulkAction, BulkRequest, Incident},
 };
 
-use self::{
-    dialogs::{StatusDialog, TagsDialog},
-    results::{Outcome, ResultsDialog},
-};
+use self::dialogs::{StatusDialog, TagsDialog};
 use super::use_tickets_screen;
 use crate::{
     api::{self, ApiError},
     components::common::{
         account_picker::AccountPicker,
+        bulk_results::{BulkLine, BulkOutcome, BulkResults},
         menu_button::{MenuButton, MenuItem},
     },
     labels,
@@ -62,6 +59,17 @@ fn refusal(e: &ApiError) -> String {
     message
 }
 
+/// A ticket's result as the results dialog shows it.
+fn line(r: &socdesk_types::tickets::BulkItemResult) -> BulkLine {
+    BulkLine {
+        id: r.id,
+        ok: r.ok,
+        now: r.status.map(|s| (labels::ticket_status(s), labels::ticket_status_color(s))),
+        error_status: r.error_status,
+        error: r.error.clone(),
+    }
+}
+
 /// How many tickets are ticked, the bulk actions, and Clear selection.
 #[component]
 pub fn BulkToolbar() -> impl IntoView {
@@ -74,7 +82,7 @@ pub fn BulkToolbar() -> impl IntoView {
         })
     };
     let asking = RwSignal::new(None::<Asking>);
-    let outcome = RwSignal::new(None::<Outcome>);
+    let outcome = RwSignal::new(None::<BulkOutcome>);
     // What is being applied while the request is out.
     let pending = RwSignal::new(None::<String>);
     let too_many = move || count() > MAX_IDS;
@@ -97,7 +105,13 @@ pub fn BulkToolbar() -> impl IntoView {
             if answer.is_ok() {
                 screen.reload();
             }
-            outcome.set(Some(Outcome { what, ids, answer: answer.map_err(|e| refusal(&e)) }));
+            outcome.set(Some(BulkOutcome {
+                what,
+                noun: ("ticket", "tickets"),
+                verb: "changed",
+                sent: ids.len(),
+                answer: answer.map(|r| r.results.iter().map(line).collect()).map_err(|e| refusal(&e)),
+            }));
         });
     };
 
@@ -193,7 +207,7 @@ pub fn BulkToolbar() -> impl IntoView {
                 screen.open_ticket(id);
             };
             view! {
-                <ResultsDialog
+                <BulkResults
                     outcome=o
                     on_close=move |_| outcome.set(None)
                     on_keep=keep
