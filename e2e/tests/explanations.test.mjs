@@ -98,6 +98,20 @@ before(async () => {
   // Another employee's record never shows in V1's evidence search.
   records.push({ _id: 'v2-0', _time: new Date(now - 3600_000).toISOString(), url: 'https://files.example.net/olga', bytes: 1, action: 'upload', emp_key: 'V2' });
   await admin('POST', '/api/logs/proxy', records);
+
+  // A rule ticket whose evidence names V1.
+  await admin('POST', '/api/rules', {
+    name: 'Upload to file sharing',
+    kind: 'stream',
+    table: 'proxy',
+    condition: { contains: { field: 'url', value: 'share.example' } },
+    ticket: { site_id: ids.site, priority: 'high', title: 'Upload to {url}' },
+  });
+  const ingest = await admin('POST', '/api/logs/proxy', [
+    { _id: 'share-1', url: 'https://share.example/q4.xlsx', bytes: 4096, action: 'upload', emp_key: 'V1' },
+  ]);
+  [ids.ticket] = ingest.created_ticket_ids;
+  assert.ok(ids.ticket, 'the rule opened a ticket');
 });
 
 after(async () => {
@@ -106,14 +120,16 @@ after(async () => {
   await mail?.stop();
 });
 
-test('an explanation asked in the Add panel goes through return, resubmission, the manager and the auditor', async () => {
+test("an analyst asks from a ticket; return, resubmission, the manager and the auditor; list, trend and the ticket follow", async () => {
   const page = await newPage(browser);
   await signIn(page, server.url, 'analyst', passwordOf('analyst'));
-  await page.getByRole('link', { name: 'Explanations' }).click();
-  await page.waitForURL(/\/explanations$/);
-  await page.getByTestId('explanations-empty').waitFor();
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
-  const panel = page.getByTestId('explanation-add-panel');
+  await page.goto(server.url + `/tickets?ticket=${ids.ticket}`);
+  const ticketPanel = page.getByTestId('ticket-panel');
+  await ticketPanel.getByRole('button', { name: 'Explanation Request' }).first().click();
+  const panel = page.getByTestId('explanation-request');
+  // The ticket's evidence comes with the request.
+  await panel.getByTestId('ticket-evidence-note').filter({ hasText: '(1 record)' }).waitFor();
+  assert.match(await panel.getByRole('region', { name: "The ticket's evidence" }).textContent(), /share\.example\/q4\.xlsx/);
 
   // Evidence can be added only once a violator is chosen.
   const addEvidence = panel.getByRole('button', { name: 'Add', exact: true });
@@ -162,15 +178,20 @@ test('an explanation asked in the Add panel goes through return, resubmission, t
   await page.screenshot({ path: join(artifacts, 'explanation-evidence-dialog.png') });
   await dialog.getByRole('button', { name: 'Add selected logs (2)' }).click();
   assert.equal(await panel.getByRole('region', { name: 'Evidence added' }).locator('tbody tr').count(), 2);
-  await page.screenshot({ path: join(artifacts, 'explanation-add-panel.png') });
+  await page.screenshot({ path: join(artifacts, 'ticket-explanation-request.png') });
   await panel.getByRole('button', { name: 'Save' }).click();
 
-  // Saved: on to its review page.
+  // Saved: the ticket says so and lists it; its Explanation status in the list behind is New.
+  await ticketPanel.getByRole('status').filter({ hasText: /Explanation #\d+ requested/ }).waitFor();
+  const statusCell = page.locator(`tr[data-row-id="${ids.ticket}"] td.col-explanation_status`);
+  await statusCell.filter({ hasText: 'New' }).waitFor();
+  await ticketPanel.getByRole('link', { name: 'Open it' }).click();
   await page.waitForURL(/\/explanations\/\d+\/review$/);
   ids.first = Number(page.url().match(/\/explanations\/(\d+)\/review/)[1]);
   await page.getByRole('heading', { name: /Explanation #\d+ — Violator Vic/ }).waitFor();
-  await page.getByRole('tab', { name: 'proxy (2)' }).waitFor();
-  assert.equal(await page.getByRole('region', { name: 'proxy records' }).locator('tbody tr').count(), 2);
+  // The ticket's record and the two picked from the search.
+  await page.getByRole('tab', { name: 'proxy (3)' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'proxy records' }).locator('tbody tr').count(), 3);
   // The analyst has no employee: the review controls are replaced by the reason.
   assert.match(await page.getByTestId('review-forbidden').textContent(), /only by employee accounts/);
   await page.screenshot({ path: join(artifacts, 'explanation-review-non-employee.png'), fullPage: true });
@@ -248,63 +269,56 @@ test('an explanation asked in the Add panel goes through return, resubmission, t
   const over = await admin('GET', `/api/explanations/${ids.first}`);
   assert.equal(over.status, 'audit_completed');
   assert.equal(over.result, 'violated');
-  assert.equal(over.evidence_count, 2);
+  assert.equal(over.evidence_count, 3);
+  assert.equal(over.ticket.id, ids.ticket);
+  // And the ticket's Explanation status follows.
+  await page.goto(server.url + '/tickets');
+  await page.locator(`tr[data-row-id="${ids.ticket}"] td.col-explanation_status`).filter({ hasText: 'Audit-completed' }).waitFor();
   assert.deepEqual(page.errors, []);
   assert.deepEqual(auditor.errors, []);
   await auditor.close();
   await page.close();
 });
 
-test("a ticket's Explanation Request carries its evidence, and the list's Explanation status follows", async () => {
-  // A rule ticket whose evidence names V1.
-  await admin('POST', '/api/rules', {
-    name: 'Upload to file sharing',
-    kind: 'stream',
-    table: 'proxy',
-    condition: { contains: { field: 'url', value: 'share.example' } },
-    ticket: { site_id: ids.site, priority: 'high', title: 'Upload to {url}' },
-  });
-  const ingest = await admin('POST', '/api/logs/proxy', [
-    { _id: 'share-1', url: 'https://share.example/q4.xlsx', bytes: 4096, action: 'upload', emp_key: 'V1' },
-  ]);
-  const [ticketId] = ingest.created_ticket_ids;
-  assert.ok(ticketId, 'the rule opened a ticket');
-
+test('the Add panel on the Explanations screen asks for one; the list shows it and follows the submission', async () => {
   const page = await newPage(browser);
   await signIn(page, server.url, 'analyst', passwordOf('analyst'));
-  await page.goto(server.url + `/tickets?ticket=${ticketId}`);
-  const panel = page.getByTestId('ticket-panel');
-  await panel.getByRole('button', { name: 'Explanation Request' }).first().click();
-  const dialog = page.getByTestId('explanation-request');
-  await dialog.getByTestId('ticket-evidence-note').filter({ hasText: '(1 record)' }).waitFor();
-  assert.match(await dialog.getByRole('region', { name: "The ticket's evidence" }).textContent(), /share\.example\/q4\.xlsx/);
-  await dialog.locator('#x-violator').fill('V1');
-  await dialog.getByRole('option', { name: /Violator Vic/ }).click();
-  await dialog.getByTestId('x-manager-chosen').filter({ hasText: 'Manager Min' }).waitFor();
-  await dialog.locator('#x-category').selectOption({ label: 'Data leakage' });
-  await dialog.locator('#x-message').fill('Why was the Q4 sheet shared outside?');
-  await page.screenshot({ path: join(artifacts, 'ticket-explanation-request.png') });
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await panel.getByRole('status').filter({ hasText: /Explanation #\d+ requested/ }).waitFor();
+  await page.getByRole('link', { name: 'Explanations' }).click();
+  await page.waitForURL(/\/explanations$/);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const panel = page.getByTestId('explanation-add-panel');
+  await panel.getByRole('heading', { name: 'Add explanation' }).waitFor();
+  // Saving with nothing chosen names the violator first, in place.
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await panel.getByRole('alert').filter({ hasText: 'Choose the violator.' }).waitFor();
+  await panel.locator('#x-violator').fill('Olga');
+  await panel.getByRole('option', { name: /Other Olga/ }).click();
+  await panel.getByTestId('x-manager-chosen').filter({ hasText: 'Manager Min' }).waitFor();
+  // The manager can be changed by hand.
+  await panel.getByRole('button', { name: 'Change Manager Min' }).click();
+  await panel.locator('#x-manager').fill('Ann');
+  await panel.getByRole('option', { name: /Auditor Ann/ }).click();
+  await panel.locator('#x-category').selectOption({ label: 'Data leakage' });
+  await panel.locator('#x-message').fill('x'.repeat(10_001));
+  assert.equal(await panel.locator('.counter.over').count(), 1, 'the counter shows the excess');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await panel.getByRole('alert').filter({ hasText: 'At most 10,000 characters.' }).waitFor();
+  await panel.locator('#x-message').fill('Why was a USB stick used on the shop PC?');
+  await page.screenshot({ path: join(artifacts, 'explanation-add-panel.png') });
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/explanations\/\d+\/review$/);
+  const id = Number(page.url().match(/\/explanations\/(\d+)\/review/)[1]);
+  const made = await admin('GET', `/api/explanations/${id}`);
+  assert.equal(made.manager.id, 'A1', 'the manager chosen by hand');
+  assert.equal(made.category.name, 'Data leakage');
 
-  // The Explanations tab lists it; the list behind shows its status.
-  await panel.getByRole('tab', { name: 'Explanations' }).click();
-  await panel.getByTestId('explanations-table').getByText('Violator Vic').waitFor();
-  const cell = page.locator(`tr[data-row-id="${ticketId}"] td.col-explanation_status`);
-  await cell.filter({ hasText: 'New' }).waitFor();
-  const [asked] = await admin('GET', `/api/tickets/${ticketId}/explanations`);
-  const detail = await admin('GET', `/api/explanations/${asked.id}`);
-  assert.equal(detail.evidence.reduce((n, g) => n + g.records.length, 0), 1, "the ticket's evidence was copied");
-  assert.equal(detail.summary?.ticket?.id ?? detail.ticket?.id, ticketId);
-
-  // The violator answers through the mailed link; the ticket's Explanation status follows.
-  const mails = mail.messages().filter(to('v1@example.com'));
-  const request = await nthMailTo('v1@example.com', mails.length + (mails.some((m) => m.includes('Q4 sheet')) ? 0 : 1), 'request from the ticket');
-  assert.match(request, /Q4 sheet/);
-  await submitOnTokenPage(explainPath(request), 'A customer asked for it; I should have used the portal.');
-  await panel.getByRole('button', { name: 'Close panel' }).click();
+  await page.getByRole('link', { name: 'Explanations', exact: true }).first().click();
+  const row = page.locator(`tr[data-row-id="${id}"]`);
+  await row.locator('td.col-status').filter({ hasText: 'New' }).waitFor();
+  const request = await nthMailTo('v2@example.com', 1, 'request to Olga');
+  await submitOnTokenPage(explainPath(request), 'IT lent it to me for the till update.');
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
-  await cell.filter({ hasText: 'Submitted' }).waitFor();
+  await row.locator('td.col-status').filter({ hasText: 'Submitted' }).waitFor();
   assert.deepEqual(page.errors, []);
   await page.close();
 });
