@@ -43,6 +43,8 @@ import init from './$out.js';
 init({ module_or_path: new URL('./${out}_bg.wasm', import.meta.url) });
 JS
 done
+# gzip twins the server sends to browsers that take gzip (compressed once here, not per request).
+for f in "$app"/*.js "$app"/*.wasm "$app"/*.css; do gzip -9 -k -n "$f"; done
 sed "s/__APP__/app-$hash/g" "$SOCDESK_ROOT/frontend/index.html" > "$dist/index.html"
 sed "s/__APP__/app-$hash/g" "$SOCDESK_ROOT/frontend/explain.html" > "$dist/explain.html"
 

@@ -20,7 +20,7 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
     }
     let root = &state.settings.web_dir;
     if let Some(file) = safe_join(root, path).filter(|p| p.is_file())
-        && let Ok(f) = NamedFile::open(&file)
+        && let Ok(f) = open_asset(&req, &file)
     {
         let mut res = f.into_response(&req);
         // Hashed asset names change with every build; index.html must always be re-fetched.
@@ -30,6 +30,8 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             "public, max-age=31536000, immutable"
         };
         res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(cache));
+        // Caches keep the gzip and the plain answer apart.
+        res.headers_mut().insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
         return Ok(res);
     }
     // The violator's token page is its own small bundle; every other route is the analyst app.
@@ -45,6 +47,37 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             root.display()
         ))),
     }
+}
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with `q=0`).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|part| {
+            let mut it = part.split(';');
+            let name = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+    })
+}
+
+/// A file of the web app: its `.gz` twin (written by `scripts/build-web.sh`) for clients that
+/// take gzip, so the wasm is not compressed again on every request; the file itself otherwise.
+fn open_asset(req: &HttpRequest, file: &Path) -> std::io::Result<NamedFile> {
+    let mut twin = file.as_os_str().to_owned();
+    twin.push(".gz");
+    let twin = PathBuf::from(twin);
+    if accepts_gzip(req) && twin.is_file() {
+        let mime = actix_files::file_extension_to_mime(
+            file.extension().and_then(|e| e.to_str()).unwrap_or_default(),
+        );
+        return Ok(NamedFile::open(twin)?
+            .set_content_type(mime)
+            .set_content_encoding(header::ContentEncoding::Gzip)
+            // The name the browser asked for, not the twin's.
+            .disable_content_disposition());
+    }
+    NamedFile::open(file)
 }
 
 /// The documented paths and their methods, to tell "no such method" (405) from "no such path".
