@@ -208,7 +208,7 @@ test('a detection ticket: Network template, a custom field, a refused row in pla
     'First detection time', 'Last detection time', 'Source IP', 'Source port', 'Destination IP',
     'Destination port', 'Protocol', 'Action', 'Bytes',
   ];
-  const names = () => page.locator('.field-row .field-name').evaluateAll((els) => els.map((e) => e.value));
+  const names = () => page.locator('.add-row .field-name').evaluateAll((els) => els.map((e) => e.value));
   assert.deepEqual(await names(), network);
   assert.equal(await page.getByLabel('Value of Destination IP').inputValue(), '203.0.113.9');
 
@@ -239,7 +239,7 @@ test('a detection ticket: Network template, a custom field, a refused row in pla
 
   // The server names fields[10].name: the message shows beside that row.
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  const badRow = page.locator('.field-row').nth(10);
+  const badRow = page.locator('.add-row').nth(10);
   await badRow.getByRole('alert').filter({ hasText: /Name: Must be 1 to 100 characters/ }).waitFor();
   assert.match(await badRow.locator('.field-name').getAttribute('class'), /\binvalid\b/);
   assert.equal(await page.getByTestId('add-panel').count(), 1, 'the panel stays open');

@@ -93,7 +93,7 @@ pub fn cell(column: &str, e: &Explanation) -> AnyView {
             None => "—".into_any(),
         },
         "result" => match e.result {
-            Some(r) => view! { <span class=format!("result result-{}", r.as_str())>{labels::explanation_result(r)}</span> }
+            Some(r) => view! { <span class=format!("verdict verdict-{}", r.as_str())>{labels::explanation_result(r)}</span> }
                 .into_any(),
             None => "—".into_any(),
         },

@@ -95,7 +95,7 @@ pub fn FieldsEditor(draft: Draft, errors: RwSignal<FormErrors>) -> impl IntoView
                 when=move || { count() > 0 }
                 fallback=|| view! { <p class="fields-empty muted">"No fields yet: apply a template or add a field."</p> }
             >
-                <ol class="field-rows" aria-label="Fields">
+                <ol class="add-rows" aria-label="Fields">
                     <For each=move || draft.fields.get() key=|r| r.key let:row>
                         <FieldRowView row=row draft=draft errors=errors />
                     </For>
@@ -148,7 +148,7 @@ fn FieldRowView(row: FieldRow, draft: Draft, errors: RwSignal<FormErrors>) -> im
         focus_by_id(format!("add-field-{key}-{}", if up { "up" } else { "down" }));
     };
     view! {
-        <li class="field-row" data-field-key=key>
+        <li class="add-row" data-field-key=key>
             <span class="field-index" aria-hidden="true">{move || position() + 1}</span>
             <input
                 id=name_input_id(key)
@@ -206,7 +206,7 @@ fn FieldRowView(row: FieldRow, draft: Draft, errors: RwSignal<FormErrors>) -> im
                     "✕"
                 </button>
             </span>
-            <span class="field-error field-row-error" role="alert">
+            <span class="field-error add-row-error" role="alert">
                 {move || match (name_error(), value_error()) {
                     (Some(n), Some(v)) => Some(format!("Name: {n} Value: {v}")),
                     (Some(n), None) => Some(format!("Name: {n}")),

@@ -28,11 +28,11 @@ fn Prop(
     children: Children,
 ) -> impl IntoView {
     let label = match for_id {
-        Some(id) => view! { <label class="prop-label" for=id>{label}</label> }.into_any(),
-        None => view! { <span class="prop-label">{label}</span> }.into_any(),
+        Some(id) => view! { <label class="add-prop-label" for=id>{label}</label> }.into_any(),
+        None => view! { <span class="add-prop-label">{label}</span> }.into_any(),
     };
     view! {
-        <div class="prop" data-testid=test_id>
+        <div class="add-prop" data-testid=test_id>
             {label}
             {children()}
             <span class="field-error" role="alert">{move || error.get()}</span>

@@ -350,7 +350,7 @@ fn FieldsEditor(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
             <Show when=move || rows.with(Vec::is_empty)>
                 <p class="muted empty-note">"No fields. Add one below."</p>
             </Show>
-            <button type="button" class="btn btn-secondary btn-small add-field" on:click=add>
+            <button type="button" class="btn btn-secondary btn-small add-field-btn" on:click=add>
                 "+ Add field"
             </button>
             <EditorActions saving=saving on_cancel=on_done />
