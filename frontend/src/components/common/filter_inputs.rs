@@ -92,3 +92,62 @@ pub fn KeywordBox(
         </label>
     }
 }
+
+/// A filter that picks one item by id (site, category, assignee, ...), or all of them.
+#[component]
+pub fn IdSelect(
+    /// The filter's name, shown above it and read by screen readers.
+    #[prop(into)]
+    label: String,
+    /// What the empty choice reads (`All sites`, `Anyone`).
+    all: &'static str,
+    /// The items offered: (id, name).
+    #[prop(into)]
+    items: Signal<Vec<(i64, String)>>,
+    #[prop(into)] chosen: Signal<Option<i64>>,
+    #[prop(into)] on_pick: Callback<Option<i64>>,
+) -> impl IntoView {
+    let options = move || {
+        let items = items.get();
+        let chosen = chosen.get();
+        // A value from a shared link that this account cannot list still shows as chosen.
+        let unknown = chosen.filter(|c| !items.iter().any(|(id, _)| id == c));
+        view! {
+            <option value="" selected=chosen.is_none()>{all}</option>
+            {items
+                .into_iter()
+                .map(|(id, name)| view! { <option value=id.to_string() selected=chosen == Some(id)>{name}</option> })
+                .collect_view()}
+            {unknown.map(|id| view! { <option value=id.to_string() selected=true>{format!("#{id}")}</option> })}
+        }
+    };
+    let aria = label.clone();
+    view! {
+        <label class="filter">
+            <span>{label}</span>
+            <select
+                class="select"
+                aria-label=aria
+                on:change=move |ev| on_pick.run(event_target_value(&ev).parse().ok())
+            >
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// Clear filters, at the end of a filter bar (disabled while nothing is filtered).
+#[component]
+pub fn ClearFilters(
+    #[prop(into)] disabled: Signal<bool>,
+    #[prop(into)] on_clear: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="filter filter-end">
+            <span aria-hidden="true">" "</span>
+            <button type="button" class="btn btn-secondary btn-small" disabled=disabled on:click=move |_| on_clear.run(())>
+                "Clear filters"
+            </button>
+        </div>
+    }
+}

@@ -8,7 +8,7 @@ use super::{filters::ExplanationFilters, use_explanations_screen};
 use crate::{
     api,
     components::common::{
-        filter_inputs::{KeywordBox, PeriodInputs},
+        filter_inputs::{ClearFilters, KeywordBox, PeriodInputs},
         multi_select::MultiSelect,
     },
     labels,
@@ -101,20 +101,13 @@ pub fn ExplanationFilterBar() -> impl IntoView {
                 placeholder="Message, violator, category"
                 on_change=move |q| screen.replace_filters(ExplanationFilters { q, ..filters.get_untracked() })
             />
-            <div class="filter filter-end">
-                <span aria-hidden="true">" "</span>
-                <button
-                    type="button"
-                    class="btn btn-secondary btn-small"
-                    disabled=move || !filters.with(ExplanationFilters::is_filtered)
-                    on:click=move |_| {
-                        let f = filters.get_untracked();
-                        screen.set_filters(ExplanationFilters { sort: f.sort, view: f.view, ..ExplanationFilters::default() });
-                    }
-                >
-                    "Clear filters"
-                </button>
-            </div>
+            <ClearFilters
+                disabled=Signal::derive(move || !filters.with(ExplanationFilters::is_filtered))
+                on_clear=move |_| {
+                    let f = filters.get_untracked();
+                    screen.set_filters(ExplanationFilters { sort: f.sort, view: f.view, ..ExplanationFilters::default() });
+                }
+            />
         </form>
     }
 }

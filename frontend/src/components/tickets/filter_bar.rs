@@ -9,30 +9,12 @@ use super::{filters::TicketFilters, use_tickets_screen};
 use crate::{
     api,
     components::common::{
-        filter_inputs::{KeywordBox, PeriodInputs},
+        filter_inputs::{ClearFilters, IdSelect, KeywordBox, PeriodInputs},
         multi_select::MultiSelect,
     },
     labels,
     session::use_session,
 };
-
-/// An `<option>` list from (id, name) pairs with an "all" entry first.
-fn options(all: &'static str, items: Vec<(i64, String)>, chosen: Option<i64>) -> impl IntoView {
-    let unknown = chosen.filter(|c| !items.iter().any(|(id, _)| id == c));
-    view! {
-        <option value="" selected=chosen.is_none()>{all}</option>
-        {items
-            .into_iter()
-            .map(|(id, name)| view! { <option value=id.to_string() selected=chosen == Some(id)>{name}</option> })
-            .collect_view()}
-        // A value from a shared link that this account cannot list still shows as chosen.
-        {unknown.map(|id| view! { <option value=id.to_string() selected=true>{format!("#{id}")}</option> })}
-    }
-}
-
-fn parse_id(value: &str) -> Option<i64> {
-    value.parse().ok()
-}
 
 /// The bar.
 #[component]
@@ -50,30 +32,32 @@ pub fn TicketFilterBar() -> impl IntoView {
     let tags = LocalResource::new(move || session.call(api::catalog::tags));
     let accounts =
         LocalResource::new(move || session.call(|t| api::directory::accounts(t, String::new(), None)));
-    let sites = move || session.account().map(|me| me.sites).unwrap_or_default();
 
-    let category_options = move || {
+    let category_items = Signal::derive(move || {
         let items = categories.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default();
-        options(
-            "All categories",
-            items.into_iter().map(|c| (c.id, c.name)).collect(),
-            filters.get().category_id,
-        )
-    };
-    let tag_options = move || {
+        items.into_iter().map(|c| (c.id, c.name)).collect::<Vec<_>>()
+    });
+    let tag_items = Signal::derive(move || {
         let items = tags.get().and_then(Result::ok).map(|p| p.items).unwrap_or_default();
-        options("All tags", items.into_iter().map(|t| (t.id, t.name)).collect(), filters.get().tag_id)
-    };
-    let people = move || {
+        items.into_iter().map(|t| (t.id, t.name)).collect::<Vec<_>>()
+    });
+    let people = Signal::derive(move || {
         accounts
             .get()
             .and_then(Result::ok)
             .map(|p| p.items.into_iter().map(|a| (a.id, a.display_name)).collect::<Vec<_>>())
             .unwrap_or_default()
-    };
-    let site_options = move || {
-        options("All sites", sites().into_iter().map(|s| (s.id, s.name)).collect(), filters.get().site_id)
-    };
+    });
+    let site_items = Signal::derive(move || {
+        session
+            .account()
+            .map(|me| me.sites)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect::<Vec<_>>()
+    });
+    let picked = move |get: fn(&TicketFilters) -> Option<i64>| Signal::derive(move || filters.with(get));
 
     let now = chrono::Utc::now();
     let from = Signal::derive(move || filters.get().effective_from(now));
@@ -114,34 +98,20 @@ pub fn TicketFilterBar() -> impl IntoView {
                 on_from=move |from| change(&|f| f.from = from)
                 on_to=move |to| change(&|f| f.to = to)
             />
-            <label class="filter">
-                <span>"Site"</span>
-                <select
-                    class="select"
-                    name="site"
-                    aria-label="Site"
-                    on:change=move |ev| {
-                        let v = parse_id(&event_target_value(&ev));
-                        change(&|f| f.site_id = v);
-                    }
-                >
-                    {site_options}
-                </select>
-            </label>
-            <label class="filter">
-                <span>"Category"</span>
-                <select
-                    class="select"
-                    name="category"
-                    aria-label="Category"
-                    on:change=move |ev| {
-                        let v = parse_id(&event_target_value(&ev));
-                        change(&|f| f.category_id = v);
-                    }
-                >
-                    {category_options}
-                </select>
-            </label>
+            <IdSelect
+                label="Site"
+                all="All sites"
+                items=site_items
+                chosen=picked(|f| f.site_id)
+                on_pick=move |v| change(&|f| f.site_id = v)
+            />
+            <IdSelect
+                label="Category"
+                all="All categories"
+                items=category_items
+                chosen=picked(|f| f.category_id)
+                on_pick=move |v| change(&|f| f.category_id = v)
+            />
             <div class="filter">
                 <span>"Priority"</span>
                 <MultiSelect
@@ -160,34 +130,20 @@ pub fn TicketFilterBar() -> impl IntoView {
                     on_change=pick_statuses
                 />
             </div>
-            <label class="filter">
-                <span>"Assignee"</span>
-                <select
-                    class="select"
-                    name="assignee"
-                    aria-label="Assignee"
-                    on:change=move |ev| {
-                        let v = parse_id(&event_target_value(&ev));
-                        change(&|f| f.assignee_id = v);
-                    }
-                >
-                    {move || options("Anyone", people(), filters.get().assignee_id)}
-                </select>
-            </label>
-            <label class="filter">
-                <span>"Approver"</span>
-                <select
-                    class="select"
-                    name="approver"
-                    aria-label="Approver"
-                    on:change=move |ev| {
-                        let v = parse_id(&event_target_value(&ev));
-                        change(&|f| f.approver_id = v);
-                    }
-                >
-                    {move || options("Anyone", people(), filters.get().approver_id)}
-                </select>
-            </label>
+            <IdSelect
+                label="Assignee"
+                all="Anyone"
+                items=people
+                chosen=picked(|f| f.assignee_id)
+                on_pick=move |v| change(&|f| f.assignee_id = v)
+            />
+            <IdSelect
+                label="Approver"
+                all="Anyone"
+                items=people
+                chosen=picked(|f| f.approver_id)
+                on_pick=move |v| change(&|f| f.approver_id = v)
+            />
             <label class="filter">
                 <span>"Created by"</span>
                 <select
@@ -213,39 +169,25 @@ pub fn TicketFilterBar() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <label class="filter">
-                <span>"Tag"</span>
-                <select
-                    class="select"
-                    name="tag"
-                    aria-label="Tag"
-                    on:change=move |ev| {
-                        let v = parse_id(&event_target_value(&ev));
-                        change(&|f| f.tag_id = v);
-                    }
-                >
-                    {tag_options}
-                </select>
-            </label>
+            <IdSelect
+                label="Tag"
+                all="All tags"
+                items=tag_items
+                chosen=picked(|f| f.tag_id)
+                on_pick=move |v| change(&|f| f.tag_id = v)
+            />
             <KeywordBox
                 value=keyword
                 placeholder="Title, body, fields, memos"
                 on_change=move |q| screen.replace_filters(TicketFilters { q, ..filters.get_untracked() })
             />
-            <div class="filter filter-end">
-                <span aria-hidden="true">" "</span>
-                <button
-                    type="button"
-                    class="btn btn-secondary btn-small"
-                    disabled=move || !filters.with(TicketFilters::is_filtered)
-                    on:click=move |_| {
-                        let sort = filters.get_untracked().sort;
-                        screen.set_filters(TicketFilters { sort, ..TicketFilters::default() });
-                    }
-                >
-                    "Clear filters"
-                </button>
-            </div>
+            <ClearFilters
+                disabled=Signal::derive(move || !filters.with(TicketFilters::is_filtered))
+                on_clear=move |_| {
+                    let sort = filters.get_untracked().sort;
+                    screen.set_filters(TicketFilters { sort, ..TicketFilters::default() });
+                }
+            />
         </form>
     }
 }
