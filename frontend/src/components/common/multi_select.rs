@@ -2,6 +2,16 @@
 
 use leptos::prelude::*;
 
+/// The indexes into `all` of the values in `chosen` (what [`MultiSelect`] shows ticked).
+pub fn indexes<T: PartialEq>(all: &[T], chosen: &[T]) -> Vec<usize> {
+    all.iter().enumerate().filter(|(_, v)| chosen.contains(v)).map(|(i, _)| i).collect()
+}
+
+/// The values of `all` at `picked` (what [`MultiSelect`] reports).
+pub fn picked<T: Copy>(all: &[T], picked: &[usize]) -> Vec<T> {
+    picked.iter().filter_map(|i| all.get(*i).copied()).collect()
+}
+
 /// A button that opens a list of checkboxes. `chosen` holds the picked values' indexes into
 /// `options`; `on_change` gets the new set.
 #[component]

@@ -9,16 +9,11 @@ use crate::{
     api,
     components::common::{
         filter_inputs::{ClearFilters, KeywordBox, PeriodInputs},
-        multi_select::MultiSelect,
+        multi_select::{MultiSelect, indexes, picked},
     },
     labels,
     session::use_session,
 };
-
-/// The indexes into `all` of the values in `chosen`.
-fn indexes<T: PartialEq>(all: &[T], chosen: &[T]) -> Vec<usize> {
-    all.iter().enumerate().filter(|(_, v)| chosen.contains(v)).map(|(i, _)| i).collect()
-}
 
 /// The bar.
 #[component]
@@ -46,17 +41,11 @@ pub fn ExplanationFilterBar() -> impl IntoView {
         Signal::derive(move || filters.with(|f| indexes(ExplanationStatus::ALL, &f.status)));
     let chosen_categories =
         Signal::derive(move || filters.with(|f| indexes(&category_ids.get(), &f.category_id)));
-    let pick_priorities = move |picked: Vec<usize>| {
-        change(&|f| f.priority = picked.iter().filter_map(|i| Priority::ALL.get(*i).copied()).collect());
-    };
-    let pick_statuses = move |picked: Vec<usize>| {
-        change(&|f| {
-            f.status = picked.iter().filter_map(|i| ExplanationStatus::ALL.get(*i).copied()).collect()
-        });
-    };
-    let pick_categories = move |picked: Vec<usize>| {
+    let pick_priorities = move |p: Vec<usize>| change(&|f| f.priority = picked(Priority::ALL, &p));
+    let pick_statuses = move |p: Vec<usize>| change(&|f| f.status = picked(ExplanationStatus::ALL, &p));
+    let pick_categories = move |p: Vec<usize>| {
         let ids = category_ids.get_untracked();
-        change(&|f| f.category_id = picked.iter().filter_map(|i| ids.get(*i).copied()).collect());
+        change(&|f| f.category_id = picked(&ids, &p));
     };
     // The category names arrive after the bar: the dropdown is drawn once they are here.
     let category_select = move || {

@@ -10,7 +10,7 @@ use crate::{
     api,
     components::common::{
         filter_inputs::{ClearFilters, IdSelect, KeywordBox, PeriodInputs},
-        multi_select::MultiSelect,
+        multi_select::{MultiSelect, indexes, picked},
     },
     labels,
     session::use_session,
@@ -57,7 +57,7 @@ pub fn TicketFilterBar() -> impl IntoView {
             .map(|s| (s.id, s.name))
             .collect::<Vec<_>>()
     });
-    let picked = move |get: fn(&TicketFilters) -> Option<i64>| Signal::derive(move || filters.with(get));
+    let chosen = move |get: fn(&TicketFilters) -> Option<i64>| Signal::derive(move || filters.with(get));
 
     let now = chrono::Utc::now();
     let from = Signal::derive(move || filters.get().effective_from(now));
@@ -67,28 +67,10 @@ pub fn TicketFilterBar() -> impl IntoView {
     let statuses: Vec<String> =
         TicketStatus::ALL.iter().map(|s| labels::ticket_status(*s).to_owned()).collect();
     let priorities: Vec<String> = Priority::ALL.iter().map(|p| labels::priority(*p).to_owned()).collect();
-    let chosen_statuses = Signal::derive(move || {
-        filters.with(|f| {
-            TicketStatus::ALL
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| f.status.contains(s))
-                .map(|(i, _)| i)
-                .collect()
-        })
-    });
-    let chosen_priorities = Signal::derive(move || {
-        filters.with(|f| {
-            Priority::ALL.iter().enumerate().filter(|(_, p)| f.priority.contains(p)).map(|(i, _)| i).collect()
-        })
-    });
-
-    let pick_priorities = move |picked: Vec<usize>| {
-        change(&|f| f.priority = picked.iter().filter_map(|i| Priority::ALL.get(*i).copied()).collect());
-    };
-    let pick_statuses = move |picked: Vec<usize>| {
-        change(&|f| f.status = picked.iter().filter_map(|i| TicketStatus::ALL.get(*i).copied()).collect());
-    };
+    let chosen_statuses = Signal::derive(move || filters.with(|f| indexes(TicketStatus::ALL, &f.status)));
+    let chosen_priorities = Signal::derive(move || filters.with(|f| indexes(Priority::ALL, &f.priority)));
+    let pick_priorities = move |p: Vec<usize>| change(&|f| f.priority = picked(Priority::ALL, &p));
+    let pick_statuses = move |p: Vec<usize>| change(&|f| f.status = picked(TicketStatus::ALL, &p));
 
     view! {
         <form class="filter-bar" aria-label="Filters" on:submit=|ev| ev.prevent_default()>
@@ -102,14 +84,14 @@ pub fn TicketFilterBar() -> impl IntoView {
                 label="Site"
                 all="All sites"
                 items=site_items
-                chosen=picked(|f| f.site_id)
+                chosen=chosen(|f| f.site_id)
                 on_pick=move |v| change(&|f| f.site_id = v)
             />
             <IdSelect
                 label="Category"
                 all="All categories"
                 items=category_items
-                chosen=picked(|f| f.category_id)
+                chosen=chosen(|f| f.category_id)
                 on_pick=move |v| change(&|f| f.category_id = v)
             />
             <div class="filter">
@@ -134,14 +116,14 @@ pub fn TicketFilterBar() -> impl IntoView {
                 label="Assignee"
                 all="Anyone"
                 items=people
-                chosen=picked(|f| f.assignee_id)
+                chosen=chosen(|f| f.assignee_id)
                 on_pick=move |v| change(&|f| f.assignee_id = v)
             />
             <IdSelect
                 label="Approver"
                 all="Anyone"
                 items=people
-                chosen=picked(|f| f.approver_id)
+                chosen=chosen(|f| f.approver_id)
                 on_pick=move |v| change(&|f| f.approver_id = v)
             />
             <label class="filter">
@@ -173,7 +155,7 @@ pub fn TicketFilterBar() -> impl IntoView {
                 label="Tag"
                 all="All tags"
                 items=tag_items
-                chosen=picked(|f| f.tag_id)
+                chosen=chosen(|f| f.tag_id)
                 on_pick=move |v| change(&|f| f.tag_id = v)
             />
             <KeywordBox
