@@ -12,6 +12,7 @@ let mail;
 let server;
 let browser;
 let admin;
+let categoryId;
 
 async function api(method, path, body) {
   const res = await fetch(server.url + path, {
@@ -38,6 +39,7 @@ before(async () => {
     id: 'V1', name: 'Violator Vic', email: 'v1@example.com', department_id: dept.id,
   });
   const category = await api('POST', '/api/explanation-categories', { name: 'Data leakage' });
+  categoryId = category.id;
   const site = await api('POST', '/api/sites', { name: 'Seoul' });
   const schema = await api('POST', '/api/log-schemas', {
     name: 'proxy',
@@ -131,5 +133,33 @@ test('an unknown link gets the same message as a used one', async () => {
   await page.goto(server.url + '/explain/not-a-real-token');
   await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 0);
+  await page.close();
+});
+
+test('after the deadline the page still reads but says submissions are closed', async () => {
+  // Deadlines must lie ahead when asked: this one passes two seconds later.
+  await api('POST', '/api/explanations', {
+    violator_id: 'V1',
+    category_id: categoryId,
+    deadline: new Date(Date.now() + 2000).toISOString(),
+    message: 'A request whose deadline passes at once.',
+  });
+  const request = await mail.waitFor((m) => /^To: v1@example\.com/m.test(m) && m.includes('passes at once'), 'the short request');
+  const path = explainPath(request);
+  // Wait until the server counts the deadline as passed (its clock, not the test's).
+  let open = true;
+  for (let i = 0; i < 50 && open; i++) {
+    const r = await fetch(`${server.url}/api/public/explanations/${path.split('/').pop()}`);
+    assert.equal(r.status, 200, 'the link stays readable after the deadline');
+    open = (await r.json()).can_submit;
+    if (open) await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.equal(open, false, 'submissions closed at the deadline');
+  const page = await browser.newPage({ viewport: { width: 375, height: 740 } });
+  await page.goto(server.url + path);
+  await page.getByRole('heading', { name: 'The deadline has passed' }).waitFor();
+  assert.match(await page.locator('.explain-message').textContent(), /passes at once/);
+  assert.equal(await page.getByRole('button', { name: 'Submit Explanation' }).count(), 0);
+  await page.screenshot({ path: join(artifacts, 'token-page-375-deadline.png'), fullPage: true });
   await page.close();
 });

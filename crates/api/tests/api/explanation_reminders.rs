@@ -106,6 +106,38 @@ async fn answered_or_revoked_requests_get_no_reminder_and_racing_sweeps_send_one
 }
 
 #[tokio::test]
+async fn a_request_made_inside_the_reminder_window_is_not_repeated_and_its_link_keeps_working() {
+    let d = desk().await;
+    // Due in 12 hours with reminders a day ahead: the request itself is the reminder.
+    let res = d
+        .app
+        .post(
+            "/api/explanations",
+            &d.analyst,
+            json!({"violator_id": "V1", "category_id": d.category,
+                "deadline": (Utc::now() + TimeDelta::hours(12)).to_rfc3339(), "message": "Why, today?"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap_or_default());
+    let body: Value = res.json().await.expect("json");
+    let (id, due): (i64, DateTime<Utc>) = (
+        body["id"].as_i64().expect("id"),
+        body["deadline"].as_str().expect("deadline").parse().expect("a timestamp"),
+    );
+    let token = violator_token(&d.app).await;
+    let sweep = run_due(&d.app.db, &links(), Utc::now()).await.expect("sweep");
+    assert!(sweep.reminded.is_empty(), "{sweep:?}");
+    assert_eq!(mails_of(&d, "reminder").await, 0);
+    assert_eq!(public(&d.app, &token).await.status(), StatusCode::OK, "the mailed link still works");
+    // Settled once: a later sweep inside the window does not send it either.
+    let sweep = run_due(&d.app.db, &links(), due - TimeDelta::hours(1)).await.expect("sweep");
+    assert!(sweep.reminded.is_empty(), "{sweep:?}");
+    // The manager still hears when the deadline passes unanswered.
+    let sweep = run_due(&d.app.db, &links(), due + TimeDelta::seconds(1)).await.expect("sweep");
+    assert_eq!(sweep.overdue, [id]);
+}
+
+#[tokio::test]
 async fn the_manager_hears_once_when_the_deadline_passes_unanswered() {
     let d = desk().await;
     let (late, due) = ask(&d, 2).await;
@@ -130,14 +162,21 @@ async fn the_server_sends_them_by_itself() {
     let mut settings = test_settings().await;
     settings.scheduler_tick = TimeDelta::milliseconds(200);
     let d = desk_with(settings).await;
-    let (soon, _) = ask(&d, 1).await;
+    let (soon, _) = ask(&d, 3).await;
     let (late, _) = ask(&d, 3).await;
-    explanation::Entity::update_many()
-        .col_expr(explanation::Column::Deadline, sea_orm::sea_query::Expr::value(Utc::now()))
-        .filter(explanation::Column::Id.eq(late))
-        .exec(&d.app.db)
-        .await
-        .expect("deadline moved");
+    // Asked days ago, as far as the sweep can tell: one now due within the day, one past due.
+    for (id, deadline) in [(soon, Utc::now() + TimeDelta::hours(12)), (late, Utc::now())] {
+        explanation::Entity::update_many()
+            .col_expr(explanation::Column::Deadline, sea_orm::sea_query::Expr::value(deadline))
+            .col_expr(
+                explanation::Column::TokenIssuedAt,
+                sea_orm::sea_query::Expr::value(Utc::now() - TimeDelta::days(2)),
+            )
+            .filter(explanation::Column::Id.eq(id))
+            .exec(&d.app.db)
+            .await
+            .expect("deadline moved");
+    }
     let mut waited = 0;
     while mails_of(&d, "reminder").await + mails_of(&d, "overdue_notice").await < 2 {
         assert!(waited < 100, "no reminder for {soon} or no overdue notice for {late} after 10 s");

@@ -60,7 +60,7 @@ pub async fn run_due(db: &DatabaseConnection, links: &Links, now: DateTime<Utc>)
             .all(db)
             .await?;
         for id in due {
-            if remind(db, links, id, now).await? {
+            if remind(db, links, id, now, TimeDelta::days(i64::from(days))).await? {
                 sweep.reminded.push(id);
             }
         }
@@ -102,12 +102,30 @@ async fn claim(
     Ok(claimed.rows_affected == 1)
 }
 
-async fn remind(db: &DatabaseConnection, links: &Links, id: i64, now: DateTime<Utc>) -> DomainResult<bool> {
+/// Whether the violator's link was mailed inside the reminder window (`ahead` before the
+/// deadline): a request made or returned that late needs no reminder, which would only repeat
+/// the mail just sent and kill the link in it.
+fn mailed_inside_window(e: &explanation::Model, ahead: TimeDelta) -> bool {
+    e.token_issued_at.is_some_and(|issued| issued > e.deadline - ahead)
+}
+
+async fn remind(
+    db: &DatabaseConnection,
+    links: &Links,
+    id: i64,
+    now: DateTime<Utc>,
+    ahead: TimeDelta,
+) -> DomainResult<bool> {
     let txn = db.begin().await?;
     if !claim(&txn, id, explanation::Column::RemindedAt, now).await? {
         return Ok(false);
     }
     let Some(e) = explanation::Entity::find_by_id(id).one(&txn).await? else { return Ok(false) };
+    if mailed_inside_window(&e, ahead) {
+        // The claim stays: this request is settled, and later sweeps do not look at it again.
+        txn.commit().await?;
+        return Ok(false);
+    }
     let Some(violator) = employee::Entity::find_by_id(e.violator_id.clone()).one(&txn).await? else {
         return Ok(false);
     };
