@@ -7,8 +7,15 @@ use leptos_router::{
 };
 
 use crate::{
+    api::admin::Catalogue,
     components::shell::Shell,
-    pages::{home::HomePage, login::LoginPage, not_found::NotFoundPage, tickets::TicketsPage},
+    pages::{
+        home::HomePage,
+        login::LoginPage,
+        not_found::NotFoundPage,
+        settings::{SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage},
+        tickets::TicketsPage,
+    },
     session::Session,
 };
 
@@ -25,6 +32,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/tickets" /> } />
                     <Route path=path!("tickets") view=TicketsPage />
                     <Route path=path!("account") view=HomePage />
+                    <ParentRoute path=path!("settings") view=SettingsLayout>
+                        <Route path=path!("") view=|| view! { <Redirect path="/settings/accounts" /> } />
+                        <Route path=path!("accounts") view=AccountsPage />
+                        <Route path=path!("sites") view=|| view! { <CataloguePage catalogue=Catalogue::Sites /> } />
+                        <Route
+                            path=path!("ticket-categories")
+                            view=|| view! { <CataloguePage catalogue=Catalogue::TicketCategories /> }
+                        />
+                        <Route path=path!("tags") view=|| view! { <CataloguePage catalogue=Catalogue::Tags /> } />
+                        <Route
+                            path=path!("explanation-categories")
+                            view=|| view! { <CataloguePage catalogue=Catalogue::ExplanationCategories /> }
+                        />
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

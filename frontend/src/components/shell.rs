@@ -129,6 +129,9 @@ fn TopBar() -> impl IntoView {
             <span class="brand">"socdesk"</span>
             <nav class="nav" aria-label="Main">
                 <A href="/tickets" attr:class="nav-link">"Tickets"</A>
+                <Show when=move || can(Permission::Admin)>
+                    <A href="/settings" attr:class="nav-link">"Settings"</A>
+                </Show>
             </nav>
             <span class="spacer"></span>
             {account_menu}

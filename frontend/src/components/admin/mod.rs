@@ -1,0 +1,7 @@
+//! The administrators' widgets behind the Settings pages: catalogue tables, the account and
+//! employee forms, the department tree, the mail template editor, the rule editor and more.
+
+pub mod accounts;
+pub mod api_keys;
+pub mod catalogue;
+pub mod labels;
