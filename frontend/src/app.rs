@@ -13,7 +13,10 @@ use crate::{
         home::HomePage,
         login::LoginPage,
         not_found::NotFoundPage,
-        settings::{SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage},
+        settings::{
+            SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage, departments::DepartmentsPage,
+            employees::EmployeesPage,
+        },
         tickets::TicketsPage,
     },
     session::Session,
@@ -45,6 +48,8 @@ pub fn App() -> impl IntoView {
                             path=path!("explanation-categories")
                             view=|| view! { <CataloguePage catalogue=Catalogue::ExplanationCategories /> }
                         />
+                        <Route path=path!("employees") view=EmployeesPage />
+                        <Route path=path!("departments") view=DepartmentsPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

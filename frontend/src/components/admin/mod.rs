@@ -4,4 +4,8 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod catalogue;
+pub mod departments;
+pub mod employees;
+pub mod import;
 pub mod labels;
+pub mod tree;

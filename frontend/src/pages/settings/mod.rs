@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod departments;
+pub mod employees;
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -18,6 +20,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("ticket-categories", "Ticket categories"),
     ("tags", "Tags"),
     ("explanation-categories", "Explanation categories"),
+    ("employees", "Employees"),
+    ("departments", "Departments"),
 ];
 
 /// The settings layout: the side menu and the page, or the permission message.
