@@ -15,7 +15,7 @@ use crate::{
         not_found::NotFoundPage,
         settings::{
             SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage, departments::DepartmentsPage,
-            employees::EmployeesPage,
+            employees::EmployeesPage, mail_templates::MailTemplatesPage, options::OptionsPage,
         },
         tickets::TicketsPage,
     },
@@ -50,6 +50,8 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("employees") view=EmployeesPage />
                         <Route path=path!("departments") view=DepartmentsPage />
+                        <Route path=path!("mail-templates") view=MailTemplatesPage />
+                        <Route path=path!("options") view=OptionsPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

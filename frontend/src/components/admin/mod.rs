@@ -8,4 +8,6 @@ pub mod departments;
 pub mod employees;
 pub mod import;
 pub mod labels;
+pub mod mail_template;
+pub mod options;
 pub mod tree;

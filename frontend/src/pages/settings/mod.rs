@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod catalogue;
 pub mod departments;
 pub mod employees;
+pub mod mail_templates;
+pub mod options;
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -22,6 +24,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("explanation-categories", "Explanation categories"),
     ("employees", "Employees"),
     ("departments", "Departments"),
+    ("mail-templates", "Mail templates"),
+    ("options", "Global options"),
 ];
 
 /// The settings layout: the side menu and the page, or the permission message.
