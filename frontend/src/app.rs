@@ -15,7 +15,8 @@ use crate::{
         not_found::NotFoundPage,
         settings::{
             SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage, departments::DepartmentsPage,
-            employees::EmployeesPage, mail_templates::MailTemplatesPage, options::OptionsPage,
+            employees::EmployeesPage, log_tables::LogTablesPage, mail_templates::MailTemplatesPage,
+            options::OptionsPage, rules::RulesPage,
         },
         tickets::TicketsPage,
     },
@@ -52,6 +53,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("departments") view=DepartmentsPage />
                         <Route path=path!("mail-templates") view=MailTemplatesPage />
                         <Route path=path!("options") view=OptionsPage />
+                        <Route path=path!("log-tables") view=LogTablesPage />
+                        <Route path=path!("rules") view=RulesPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -6,8 +6,10 @@ pub mod accounts;
 pub mod catalogue;
 pub mod departments;
 pub mod employees;
+pub mod log_tables;
 pub mod mail_templates;
 pub mod options;
+pub mod rules;
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -26,6 +28,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("departments", "Departments"),
     ("mail-templates", "Mail templates"),
     ("options", "Global options"),
+    ("log-tables", "Log tables"),
+    ("rules", "Rules"),
 ];
 
 /// The settings layout: the side menu and the page, or the permission message.
