@@ -16,7 +16,7 @@ use crate::{
         settings::{
             SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage, departments::DepartmentsPage,
             employees::EmployeesPage, log_tables::LogTablesPage, mail_templates::MailTemplatesPage,
-            options::OptionsPage, rules::RulesPage,
+            options::OptionsPage, outbox::OutboxPage, rules::RulesPage,
         },
         tickets::TicketsPage,
     },
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("options") view=OptionsPage />
                         <Route path=path!("log-tables") view=LogTablesPage />
                         <Route path=path!("rules") view=RulesPage />
+                        <Route path=path!("outbox") view=OutboxPage />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

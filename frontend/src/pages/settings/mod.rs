@@ -9,6 +9,7 @@ pub mod employees;
 pub mod log_tables;
 pub mod mail_templates;
 pub mod options;
+pub mod outbox;
 pub mod rules;
 
 use leptos::prelude::*;
@@ -30,6 +31,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("options", "Global options"),
     ("log-tables", "Log tables"),
     ("rules", "Rules"),
+    ("outbox", "Outbox"),
 ];
 
 /// The settings layout: the side menu and the page, or the permission message.
