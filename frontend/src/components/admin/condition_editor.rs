@@ -175,16 +175,23 @@ fn TestRow(draft: RwSignal<RuleDraft>, errors: FormErrors, key: u32) -> impl Int
         draft.with(|d| d.tests.iter().find(|t| t.key == key).map_or(Op::Equals, |t| t.op))
     });
     let condition_errors = errors.under("condition");
-    let error = Signal::derive(move || {
+    let row_errors = Signal::derive(move || {
         let i = index.get();
-        let list: Vec<String> = condition_errors
-            .get()
-            .iter()
-            .filter(|e| condition::row_of(&e.field) == Some(i))
-            .map(row_message)
-            .collect();
+        condition_errors.get().into_iter().filter(|e| condition::row_of(&e.field) == Some(i)).collect::<Vec<_>>()
+    });
+    let error = Signal::derive(move || {
+        let list: Vec<String> = row_errors.get().iter().map(row_message).collect();
         (!list.is_empty()).then(|| list.join("; "))
     });
+    // Which input the server blames: the field name, or the value (anything else: both).
+    let blames = move |part: &str| {
+        row_errors.with(|errors| {
+            errors.iter().any(|e| match e.field.rsplit('.').next() {
+                Some(last @ ("field" | "value")) => last == part,
+                _ => true,
+            })
+        })
+    };
     let n = move || index.get() + 1;
     let placeholder = move || match op.get() {
         Op::Cidr => "10.0.0.0/8",
@@ -197,7 +204,7 @@ fn TestRow(draft: RwSignal<RuleDraft>, errors: FormErrors, key: u32) -> impl Int
         .map(|o| view! { <option value=o.as_str() selected=move || op.get() == o>{o.label()}</option> })
         .collect_view();
     view! {
-        <li class="condition-test" class:has-error=move || error.with(Option::is_some) data-test-row=move || index.get()>
+        <li class="condition-test" data-test-row=move || index.get()>
             <div class="condition-test-row">
                 <label class="check-row check-compact" title="The test must not hold">
                     <input
@@ -213,6 +220,7 @@ fn TestRow(draft: RwSignal<RuleDraft>, errors: FormErrors, key: u32) -> impl Int
                 </label>
                 <input
                     class="input condition-field"
+                    class:invalid=move || blames("field")
                     list="condition-fields"
                     placeholder="field"
                     spellcheck="false"
@@ -236,6 +244,7 @@ fn TestRow(draft: RwSignal<RuleDraft>, errors: FormErrors, key: u32) -> impl Int
                 </select>
                 <input
                     class="input condition-value"
+                    class:invalid=move || blames("value")
                     spellcheck="false"
                     placeholder=placeholder
                     disabled=move || op.get() == Op::Exists
