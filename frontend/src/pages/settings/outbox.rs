@@ -41,7 +41,8 @@ pub fn delivery(m: &OutboxMessage) -> (&'static str, &'static str) {
 const COLUMNS: &[ColumnDef] = &[
     ColumnDef { key: "created", label: "Written", default: true },
     ColumnDef { key: "status", label: "Status", default: true },
-    ColumnDef { key: "kind", label: "Mail", default: true },
+    // The subject says which mail it is; the kind is a column to add.
+    ColumnDef { key: "kind", label: "Mail", default: false },
     ColumnDef { key: "recipient", label: "Recipient", default: true },
     ColumnDef { key: "subject", label: "Subject", default: true },
     ColumnDef { key: "attempts", label: "Attempts", default: true },
@@ -61,7 +62,7 @@ fn cell(column: &str, m: &OutboxMessage) -> AnyView {
             view! { <span class=format!("state state-{class}") data-testid="outbox-status">{label}</span> }
                 .into_any()
         }
-        "kind" => view! { <span class="outbox-kind">{labels::mail_kind(m.kind)}</span> }.into_any(),
+        "kind" => labels::mail_kind(m.kind).into_any(),
         "recipient" => m.recipient.clone().into_any(),
         "subject" => view! { <span class="outbox-subject">{m.subject.clone()}</span> }.into_any(),
         "attempts" => view! { <span class="num">{m.attempts}</span> }.into_any(),
@@ -75,7 +76,11 @@ fn cell(column: &str, m: &OutboxMessage) -> AnyView {
         "delivery" => match (m.status, m.sent_at, m.next_attempt_at) {
             (OutboxStatus::Sent, Some(at), _) => format::datetime(at).into_any(),
             (OutboxStatus::Pending, _, Some(at)) => {
-                view! { <span class="muted">{format!("next try {}", format::datetime(at))}</span> }.into_any()
+                view! {
+                    <span class="muted small block">"next try"</span>
+                    <span class="muted">{format::datetime(at)}</span>
+                }
+                .into_any()
             }
             _ => "—".into_any(),
         },
