@@ -34,25 +34,42 @@ pub const MENU: &[(&str, &str)] = &[
     ("outbox", "Outbox"),
 ];
 
+/// Who is looking at Settings, as far as the layout cares.
+#[derive(Debug, Clone, PartialEq)]
+enum Gate {
+    /// The account is not known yet.
+    Loading,
+    /// Signed in without `ADMIN` (the login, for the message).
+    Forbidden(String),
+    Admin,
+}
+
 /// The settings layout: the side menu and the page, or the permission message.
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let session = use_session();
+    // A memo: a fresh copy of the same account (GET /api/me after sign-in) must not rebuild the
+    // page under the menu, which would drop whatever it is loading or holding.
+    let gate = Memo::new(move |_| match session.account() {
+        None => Gate::Loading,
+        Some(me) if !can(Permission::Admin) => Gate::Forbidden(me.login),
+        Some(_) => Gate::Admin,
+    });
     move || {
-        match session.account() {
-        None => view! { <p class="loading">"Loading your account…"</p> }.into_any(),
-        Some(me) if !can(Permission::Admin) => view! {
+        match gate.get() {
+        Gate::Loading => view! { <p class="loading">"Loading your account…"</p> }.into_any(),
+        Gate::Forbidden(login) => view! {
             <section class="card settings-forbidden" data-testid="settings-forbidden" role="alert">
                 <h1 class="page-title">"Settings need the ADMIN permission"</h1>
                 <p>
                     "Your account ("
-                    <code>{me.login}</code>
+                    <code>{login}</code>
                     ") does not have the ADMIN permission, so it cannot manage accounts, catalogues, employees, mail or rules. Ask an administrator if you need a change made."
                 </p>
             </section>
         }
         .into_any(),
-        Some(_) => view! {
+        Gate::Admin => view! {
             <div class="settings">
                 <nav class="settings-nav" aria-label="Settings">
                     <h2 class="settings-nav-title">"Settings"</h2>

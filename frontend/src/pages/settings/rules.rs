@@ -340,13 +340,12 @@ fn RulePanel(id: i64) -> impl IntoView {
         })
     };
 
-    move || match (loaded.get(), current.get()) {
-        (None, _) => view! { <p class="loading" aria-busy="true">"Loading the rule…"</p> }.into_any(),
-        (Some(Err(e)), _) => {
-            view! { <p class="banner banner-error" role="alert">{e.message()}</p> }.into_any()
-        }
-        (Some(Ok(_)), None) => view! { <p class="loading">"Loading the rule…"</p> }.into_any(),
-        (Some(Ok(first)), Some(_)) => {
+    // Only the first answer builds the panel; later copies (after a save or a run) update the
+    // header alone, so the form keeps its draft and the version it last saved.
+    move || match loaded.get() {
+        None => view! { <p class="loading" aria-busy="true">"Loading the rule…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="banner banner-error" role="alert">{e.message()}</p> }.into_any(),
+        Some(Ok(first)) => {
             let header = move || {
                 current.get().map(|r| {
                     view! {
