@@ -310,9 +310,26 @@ pub fn AccountForm(
     };
 
     // Suggestions for the employee id, as it is typed.
+    // Asked a moment after the last key stroke, not on every one.
     let employee_query = Memo::new(move |_| draft.with(|d| d.employee_id.trim().to_owned()));
-    let suggestions = LocalResource::new(move || {
+    let asked = RwSignal::new(employee_query.get_untracked());
+    let debounce = StoredValue::new_local(None::<TimeoutHandle>);
+    Effect::new(move |_| {
         let q = employee_query.get();
+        if let Some(h) = debounce.get_value() {
+            h.clear();
+        }
+        // The form may be gone by then (a created account's panel replaces it).
+        let ask = move || {
+            if asked.try_get_untracked().is_some_and(|a| a != q) {
+                asked.set(q.clone());
+            }
+        };
+        let h = set_timeout_with_handle(ask, std::time::Duration::from_millis(250));
+        debounce.set_value(h.ok());
+    });
+    let suggestions = LocalResource::new(move || {
+        let q = asked.get();
         async move {
             let params = Params::new().set("q", q).set("limit", 10);
             session.call(move |t| api::people::employees(t, params.clone())).await

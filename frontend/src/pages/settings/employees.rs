@@ -150,7 +150,12 @@ pub fn EmployeesPage() -> impl IntoView {
             h.clear();
         }
         let h = set_timeout_with_handle(
-            move || asked.set(query.get_untracked()),
+            // The page may be gone by then.
+            move || {
+                if let Some(q) = query.try_get_untracked() {
+                    asked.set(q);
+                }
+            },
             std::time::Duration::from_millis(250),
         );
         debounce.set_value(h.ok());
