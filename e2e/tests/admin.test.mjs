@@ -384,10 +384,20 @@ test('a mail template with an unknown placeholder is refused in place; a good on
   assert.equal(reset.customized, false);
   assert.equal(reset.subject, original.subject);
 
+  // Unsaved text is not dropped silently: leaving it asks first.
+  await subject.fill('Half-written');
+  await page.getByTestId('template-request-ko').click();
+  const discard = page.getByTestId('confirm-dialog');
+  await discard.getByRole('heading', { name: 'Discard your changes?' }).waitFor();
+  await discard.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await subject.inputValue(), 'Half-written');
+  assert.match(page.url(), /language=en/);
   // The Korean template is a click away and keeps its own text.
   await page.getByTestId('template-request-ko').click();
+  await discard.getByRole('button', { name: 'Discard changes' }).click();
   await page.waitForURL(/language=ko/);
-  await eventually(async () => (await subject.inputValue()) !== original.subject, 'the Korean subject');
+  const korean = await admin('GET', '/api/mail-templates/request/ko');
+  await eventually(async () => (await subject.inputValue()) === korean.subject, 'the Korean subject');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

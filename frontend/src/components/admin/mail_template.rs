@@ -37,24 +37,26 @@ pub fn insert_at(text: &str, start: u32, end: u32, insert: &str) -> (String, u32
     (out, start + insert.encode_utf16().count() as u32)
 }
 
-/// The editor of `kind` in `language`; `on_changed` after a save or a reset.
+/// The editor of `kind` in `language`; `on_changed` after a save or a reset. `dirty` says
+/// whether the text differs from what is stored, for the page to ask before leaving it.
 #[component]
 pub fn MailTemplateEditor(
     kind: MailKind,
     language: Language,
     #[prop(into)] on_changed: Callback<()>,
+    dirty: RwSignal<bool>,
 ) -> impl IntoView {
     let session = use_session();
     let loaded = LocalResource::new(move || session.call(move |t| api::mail::template(t, kind, language)));
     move || match loaded.get() {
         None => view! { <p class="loading" aria-busy="true">"Loading the template…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="banner banner-error" role="alert">{e.message()}</p> }.into_any(),
-        Some(Ok(t)) => view! { <Editor template=t on_changed=on_changed /> }.into_any(),
+        Some(Ok(t)) => view! { <Editor template=t on_changed=on_changed dirty_out=dirty /> }.into_any(),
     }
 }
 
 #[component]
-fn Editor(template: MailTemplate, on_changed: Callback<()>) -> impl IntoView {
+fn Editor(template: MailTemplate, on_changed: Callback<()>, dirty_out: RwSignal<bool>) -> impl IntoView {
     let session = use_session();
     let (kind, language) = (template.kind, template.language);
     let stored = RwSignal::new(template.clone());
@@ -71,6 +73,8 @@ fn Editor(template: MailTemplate, on_changed: Callback<()>) -> impl IntoView {
     let subject_input = NodeRef::<html::Input>::new();
     let body_input = NodeRef::<html::Textarea>::new();
     let dirty = move || stored.with(|s| s.subject != subject.get() || s.body != body.get());
+    Effect::new(move || dirty_out.set(dirty()));
+    on_cleanup(move || dirty_out.set(false));
 
     let insert = move |name: String| {
         let hole = format!("{{{name}}}");

@@ -11,7 +11,10 @@ use socdesk_types::mail::{Language, MailKind, MailTemplate};
 use super::SettingsHead;
 use crate::{
     api,
-    components::admin::{labels, mail_template::MailTemplateEditor},
+    components::{
+        admin::{labels, mail_template::MailTemplateEditor},
+        common::confirm::ConfirmDialog,
+    },
     session::use_session,
 };
 
@@ -33,13 +36,26 @@ pub fn MailTemplatesPage() -> impl IntoView {
         version.track();
         session.call(api::mail::templates)
     });
-    let choose = move |kind: MailKind, language: Language| {
+    let go = move |kind: MailKind, language: Language| {
         navigate(
             &format!("/settings/mail-templates?kind={}&language={}", kind.as_str(), language.as_str()),
             NavigateOptions { replace: true, scroll: false, ..Default::default() },
         );
     };
-    let choose = StoredValue::new_local(choose);
+    let go = StoredValue::new_local(go);
+    // Unsaved text is not dropped silently: choosing another template asks first.
+    let dirty = RwSignal::new(false);
+    let leaving = RwSignal::new(None::<(MailKind, Language)>);
+    let choose = StoredValue::new_local(move |kind: MailKind, language: Language| {
+        if chosen.get_untracked() == (kind, language) {
+            return;
+        }
+        if dirty.get_untracked() {
+            leaving.set(Some((kind, language)));
+        } else {
+            go.with_value(|g| g(kind, language));
+        }
+    });
     let customized = move |kind: MailKind, language: Language| match templates.get() {
         Some(Ok(list)) => {
             list.iter().any(|t: &MailTemplate| t.kind == kind && t.language == language && t.customized)
@@ -85,7 +101,9 @@ pub fn MailTemplatesPage() -> impl IntoView {
 
     let editor = move || {
         let (kind, language) = chosen.get();
-        view! { <MailTemplateEditor kind=kind language=language on_changed=move |_| version.update(|v| *v += 1) /> }
+        view! {
+            <MailTemplateEditor kind=kind language=language on_changed=move |_| version.update(|v| *v += 1) dirty=dirty />
+        }
     };
 
     view! {
@@ -113,6 +131,26 @@ pub fn MailTemplatesPage() -> impl IntoView {
                 </section>
                 <section class="card">{editor}</section>
             </div>
+            {move || leaving.get().map(|(kind, language)| view! {
+                <ConfirmDialog
+                    title="Discard your changes?"
+                    confirm_label="Discard changes"
+                    danger=true
+                    pending=Signal::derive(|| false)
+                    error=Signal::derive(|| None::<String>)
+                    on_confirm=Callback::new(move |()| {
+                        leaving.set(None);
+                        go.with_value(|g| g(kind, language));
+                    })
+                    on_close=Callback::new(move |()| leaving.set(None))
+                >
+                    <p>{format!(
+                        "This template has changes that are not saved. Open {} in {} and lose them?",
+                        labels::mail_kind(kind),
+                        labels::language(language),
+                    )}</p>
+                </ConfirmDialog>
+            })}
         </div>
     }
 }
