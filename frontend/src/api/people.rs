@@ -1,4 +1,5 @@
 //! Employees and departments: the people explanation requests go to, and the tree they sit in.
+//! The first three functions are the explanation forms' (search, automatic reviewer, record).
 
 use gloo_net::http::{Method, RequestBuilder};
 use socdesk_types::{
@@ -10,6 +11,21 @@ use socdesk_types::{
 };
 
 use super::{ApiError, Params, delete, encode, get, json, send, send_json};
+
+/// `GET /api/employees?q=`: employees whose name, id or email contains `q`.
+pub async fn search(token: String, q: String) -> Result<Page<Employee>, ApiError> {
+    get(&token, &format!("/api/employees{}", Params::new().set("q", q).set("limit", 20).query())).await
+}
+
+/// `GET /api/employees/{id}/primary-reviewer`: the automatic primary reviewer (404: nobody).
+pub async fn primary_reviewer(token: String, id: String) -> Result<Employee, ApiError> {
+    get(&token, &format!("/api/employees/{}/primary-reviewer", encode(&id))).await
+}
+
+/// `GET /api/employees/{id}/explanations`: their history and how it ended.
+pub async fn explanations(token: String, id: String) -> Result<EmployeeExplanations, ApiError> {
+    get(&token, &format!("/api/employees/{}/explanations", encode(&id))).await
+}
 
 /// `GET /api/departments`: one page, by name.
 pub async fn departments(token: String, params: Params) -> Result<Page<Department>, ApiError> {
@@ -68,12 +84,6 @@ pub async fn update_employee(token: String, id: String, patch: EmployeePatch) ->
 /// `DELETE /api/employees/{id}`.
 pub async fn delete_employee(token: String, id: String) -> Result<(), ApiError> {
     delete(&token, &format!("/api/employees/{}", encode(&id))).await
-}
-
-/// `GET /api/employees/{id}/explanations`: the employee's record, newest first, with counts.
-pub async fn employee_explanations(token: String, id: String) -> Result<EmployeeExplanations, ApiError> {
-    let params = Params::new().set("limit", 20);
-    get(&token, &format!("/api/employees/{}/explanations{}", encode(&id), params.query())).await
 }
 
 /// `POST /api/employees/import`: the CSV file as the body; `encoding` is `utf-8`, `euc-kr`, or

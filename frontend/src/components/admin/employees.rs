@@ -338,7 +338,7 @@ pub fn ExplanationRecord(id: String, name: String, #[prop(into)] on_close: Callb
         let id = id.clone();
         LocalResource::new(move || {
             let id = id.clone();
-            async move { session.call(move |t| api::people::employee_explanations(t, id.clone())).await }
+            async move { session.call(move |t| api::people::explanations(t, id.clone())).await }
         })
     };
     let body = move || match record.get() {
