@@ -177,7 +177,11 @@ fn TestRow(draft: RwSignal<RuleDraft>, errors: FormErrors, key: u32) -> impl Int
     let condition_errors = errors.under("condition");
     let row_errors = Signal::derive(move || {
         let i = index.get();
-        condition_errors.get().into_iter().filter(|e| condition::row_of(&e.field) == Some(i)).collect::<Vec<_>>()
+        condition_errors
+            .get()
+            .into_iter()
+            .filter(|e| condition::row_of(&e.field) == Some(i))
+            .collect::<Vec<_>>()
     });
     let error = Signal::derive(move || {
         let list: Vec<String> = row_errors.get().iter().map(row_message).collect();

@@ -75,13 +75,11 @@ fn cell(column: &str, m: &OutboxMessage) -> AnyView {
         },
         "delivery" => match (m.status, m.sent_at, m.next_attempt_at) {
             (OutboxStatus::Sent, Some(at), _) => format::datetime(at).into_any(),
-            (OutboxStatus::Pending, _, Some(at)) => {
-                view! {
-                    <span class="muted small block">"next try"</span>
-                    <span class="muted">{format::datetime(at)}</span>
-                }
-                .into_any()
+            (OutboxStatus::Pending, _, Some(at)) => view! {
+                <span class="muted small block">"next try"</span>
+                <span class="muted">{format::datetime(at)}</span>
             }
+            .into_any(),
             _ => "—".into_any(),
         },
         "explanation" => m.explanation_id.map(|i| format!("#{i}")).unwrap_or_else(|| "—".into()).into_any(),
