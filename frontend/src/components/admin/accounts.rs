@@ -346,7 +346,7 @@ pub fn AccountForm(
 
     view! {
         <form class="admin-form" on:submit=on_submit aria-label=if creating { "New account" } else { "Account" }>
-            <div class="form-grid">
+            <div class="settings-grid">
                 {login_field}
                 {text("display_name", "Display name", |d| d.display_name.clone(), |d, v| d.display_name = v, "text", "off")}
                 {text("email", "Email", |d| d.email.clone(), |d, v| d.email = v, "email", "off")}

@@ -172,8 +172,8 @@ fn NewKeyForm(account_id: i64, on_created: Callback<CreatedApiKey>) -> impl Into
         });
     };
     view! {
-        <form class="add-row add-row-flat" on:submit=on_submit aria-label="New API key">
-            <div class="add-row-field add-row-grow">
+        <form class="inline-add inline-add-flat" on:submit=on_submit aria-label="New API key">
+            <div class="inline-add-field inline-add-grow">
                 <label class="form-label" for="key-name">"Key name"</label>
                 <input
                     id="key-name"
@@ -187,7 +187,7 @@ fn NewKeyForm(account_id: i64, on_created: Callback<CreatedApiKey>) -> impl Into
                 />
                 <FieldMessage id="key-name" error=errors.field("name") />
             </div>
-            <div class="add-row-field">
+            <div class="inline-add-field">
                 <label class="form-label" for="key-expires">"Expires (optional)"</label>
                 <input
                     id="key-expires"
@@ -200,7 +200,7 @@ fn NewKeyForm(account_id: i64, on_created: Callback<CreatedApiKey>) -> impl Into
                 />
                 <FieldMessage id="key-expires" error=errors.field("expires_at") />
             </div>
-            <div class="add-row-actions">
+            <div class="inline-add-actions">
                 <button type="submit" class="btn btn-primary" disabled=busy>
                     {move || if busy.get() { "Creating…" } else { "Create key" }}
                 </button>

@@ -172,8 +172,8 @@ fn AddRow(catalogue: Catalogue, on_added: Callback<()>) -> impl IntoView {
     };
     let detail_field = if catalogue.has_color() { "color" } else { "description" };
     view! {
-        <form class="add-row" on:submit=on_submit aria-label=format!("New {}", nouns.one)>
-            <div class="add-row-field">
+        <form class="inline-add" on:submit=on_submit aria-label=format!("New {}", nouns.one)>
+            <div class="inline-add-field">
                 <label class="form-label" for="new-item-name">"Name"</label>
                 <input
                     id="new-item-name"
@@ -190,7 +190,7 @@ fn AddRow(catalogue: Catalogue, on_added: Callback<()>) -> impl IntoView {
             </div>
             {if catalogue.has_color() {
                 view! {
-                    <div class="add-row-field add-row-color">
+                    <div class="inline-add-field inline-add-color">
                         <label class="form-label" for="new-item-color">"Colour"</label>
                         <ColorInput id="new-item-color" value=detail />
                         <FieldMessage id="new-item-color" error=errors.field(detail_field) />
@@ -199,7 +199,7 @@ fn AddRow(catalogue: Catalogue, on_added: Callback<()>) -> impl IntoView {
                 .into_any()
             } else {
                 view! {
-                    <div class="add-row-field add-row-grow">
+                    <div class="inline-add-field inline-add-grow">
                         <label class="form-label" for="new-item-description">"Description"</label>
                         <input
                             id="new-item-description"
@@ -214,7 +214,7 @@ fn AddRow(catalogue: Catalogue, on_added: Callback<()>) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <div class="add-row-actions">
+            <div class="inline-add-actions">
                 <button type="submit" class="btn btn-primary" disabled=busy>
                     {move || if busy.get() { "Adding…" } else { "Add" }}
                 </button>

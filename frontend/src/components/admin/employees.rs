@@ -236,7 +236,7 @@ pub fn EmployeeForm(
 
     view! {
         <form class="admin-form" on:submit=on_submit aria-label=if creating { "New employee" } else { "Employee" }>
-            <div class="form-grid">
+            <div class="settings-grid">
                 {id_field}
                 {text("name", "Name", |d| d.name.clone(), |d, v| d.name = v, "text")}
                 {text("email", "Email", |d| d.email.clone(), |d, v| d.email = v, "email")}

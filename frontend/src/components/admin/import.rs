@@ -114,7 +114,7 @@ pub fn ImportDialog(
                 "); missing departments are created. " <code>"manager"</code> " and " <code>"admin"</code>
                 " take true/false, yes/no, y/n, 1/0. Employees are matched by id: existing ones are updated."
             </p>
-            <div class="form-grid">
+            <div class="settings-grid">
                 <div class="form-field">
                     <label class="form-label" for="import-file">"CSV file"</label>
                     <input id="import-file" type="file" accept=".csv,text/csv" class="input input-file" node_ref=input on:change=on_pick />

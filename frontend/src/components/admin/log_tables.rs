@@ -83,7 +83,7 @@ pub fn NewSchemaDialog(#[prop(into)] on_done: Callback<bool>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <li class="field-row">
+            <li class="schema-field">
                 <input
                     class="input"
                     aria-label=move || format!("Field {} name", index() + 1)
@@ -119,7 +119,7 @@ pub fn NewSchemaDialog(#[prop(into)] on_done: Callback<bool>) -> impl IntoView {
     view! {
         <Dialog title="New log schema" on_close=move |_| on_done.run(false) test_id="schema-dialog" wide=true>
             <form class="admin-form" on:submit=on_submit aria-label="New log schema">
-                <div class="form-grid">
+                <div class="settings-grid">
                     <FormField label="Name" id="schema-name" error=errors.field("name")>
                         <input
                             id="schema-name"
@@ -147,7 +147,7 @@ pub fn NewSchemaDialog(#[prop(into)] on_done: Callback<bool>) -> impl IntoView {
                         "Letters, digits, _ - and ., not starting with _ (" <code>"_id"</code> ", " <code>"_time"</code>
                         " and " <code>"emp_key"</code> " come with every record)."
                     </p>
-                    <ol class="field-rows">
+                    <ol class="schema-fields">
                         <For each=move || rows.get() key=|r| r.key let:r>
                             {field_row(r)}
                         </For>

@@ -264,7 +264,7 @@ fn Editor(template: MailTemplate, on_changed: Callback<()>, dirty_out: RwSignal<
         <div class="mail-editor" data-testid="mail-editor">
             <header class="panel-head">
                 <div>
-                    <h2 class="panel-title">{format!("{} · {}", labels::mail_kind(kind), labels::language(language))}</h2>
+                    <h2 class="admin-title">{format!("{} · {}", labels::mail_kind(kind), labels::language(language))}</h2>
                     <p class="muted small">{labels::mail_kind_help(kind)}</p>
                 </div>
                 {move || {

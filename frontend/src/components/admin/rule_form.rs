@@ -379,7 +379,7 @@ fn Form(rule: Option<Rule>, draft: RuleDraft, on_saved: Callback<Rule>) -> impl 
         view! {
             <fieldset class="form-group">
                 <legend>"Schedule and threshold"</legend>
-                <div class="form-grid">
+                <div class="settings-grid">
                     <FormField
                         label="Query"
                         id="rule-query"
@@ -426,7 +426,7 @@ fn Form(rule: Option<Rule>, draft: RuleDraft, on_saved: Callback<Rule>) -> impl 
     let creating = stored.with_value(Option::is_none);
     view! {
         <form class="admin-form rule-form" on:submit=on_submit aria-label=if creating { "New rule" } else { "Rule" }>
-            <div class="form-grid">
+            <div class="settings-grid">
                 {text("name", "rule-name", "Name", "", |d| d.name.clone(), |d, v| d.name = v)}
                 {text("description", "rule-description", "Description", "", |d| d.description.clone(), |d, v| d.description = v)}
                 <div class="form-field">
@@ -486,7 +486,7 @@ fn Form(rule: Option<Rule>, draft: RuleDraft, on_saved: Callback<Rule>) -> impl 
             {move || if kind.get() == RuleKind::Stream { stream_part().into_any() } else { batch_part().into_any() }}
             <fieldset class="form-group">
                 <legend>"Ticket it opens"</legend>
-                <div class="form-grid">
+                <div class="settings-grid">
                     <FormField label="Site" id="rule-site" error=errors.field("ticket.site_id")>
                         <select
                             id="rule-site"
@@ -616,7 +616,7 @@ fn Form(rule: Option<Rule>, draft: RuleDraft, on_saved: Callback<Rule>) -> impl 
                     <span>"Ask the employee of the record (emp_key) for an explanation of each new ticket"</span>
                 </label>
                 <Show when=move || explain.get()>
-                    <div class="form-grid">
+                    <div class="settings-grid">
                         <FormField label="Category" id="rule-explanation-category" error=errors.field("explanation.category_id")>
                             <select
                                 id="rule-explanation-category"
@@ -649,7 +649,7 @@ fn Form(rule: Option<Rule>, draft: RuleDraft, on_saved: Callback<Rule>) -> impl 
             </fieldset>
             <fieldset class="form-group">
                 <legend>"Deduplication"</legend>
-                <div class="form-grid">
+                <div class="settings-grid">
                     {text("dedup_fields", "rule-dedup-fields", "Key fields", "Comma-separated; matches with the same values add to the open ticket. Empty: every match is the same attack.", |d| d.dedup_fields.clone(), |d, v| d.dedup_fields = v)}
                     <FormField label="Window" id="rule-dedup-window" error=errors.field("dedup_window_secs") hint="From the ticket's first sighting; 0 turns deduplication off.">
                         <DurationInput

@@ -179,7 +179,7 @@ fn NewSuppression(rule_id: i64, suggested: String, on_added: Callback<()>) -> im
     };
     view! {
         <form class="admin-form" on:submit=on_submit aria-label="New suppression">
-            <div class="form-grid">
+            <div class="settings-grid">
                 <FormField
                     label="Field values"
                     id="suppression-values"

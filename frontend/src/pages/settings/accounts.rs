@@ -168,7 +168,7 @@ pub fn AccountsPage() -> impl IntoView {
         screen.open.get().map(|open| match open {
             Open::New => view! {
                 <SidePanel label="New account".to_string() on_close=move |_| screen.open.set(None) test_id="account-panel">
-                    <h2 class="panel-title">"New account"</h2>
+                    <h2 class="admin-title">"New account"</h2>
                     <AccountForm on_saved=Callback::new(move |a: Account| {
                         changed();
                         screen.open.set(Some(Open::Account(a.id)));
@@ -245,7 +245,7 @@ fn AccountPanel(id: i64) -> impl IntoView {
             view! {
                 <header class="panel-head">
                     <div>
-                        <h2 class="panel-title">{title}</h2>
+                        <h2 class="admin-title">{title}</h2>
                     </div>
                     <button type="button" class="btn btn-secondary btn-small btn-danger-text" on:click=move |_| deleting.set(true)>
                         "Delete account"

@@ -180,7 +180,7 @@ pub fn EmployeesPage() -> impl IntoView {
         screen.open.get().map(|open| match open {
             Open::New => view! {
                 <SidePanel label="New employee".to_string() on_close=move |_| close() test_id="employee-panel">
-                    <h2 class="panel-title">"New employee"</h2>
+                    <h2 class="admin-title">"New employee"</h2>
                     <EmployeeForm on_saved=Callback::new(move |e: Employee| {
                         changed();
                         screen.open.set(Some(Open::Employee(e.id)));
@@ -227,7 +227,7 @@ pub fn EmployeesPage() -> impl IntoView {
                         {department_filter}
                     </select>
                 </label>
-                <label class="filter filter-check">
+                <label class="filter filter-checkbox">
                     <input type="checkbox" prop:checked=move || admins_only.get() on:change=move |ev| admins_only.set(event_target_checked(&ev)) />
                     "Administrators only"
                 </label>
@@ -316,7 +316,7 @@ fn EmployeePanel(id: String) -> impl IntoView {
             view! {
                 <header class="panel-head">
                     <div>
-                        <h2 class="panel-title">{title}</h2>
+                        <h2 class="admin-title">{title}</h2>
                     </div>
                     <button
                         type="button"

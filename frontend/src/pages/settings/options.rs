@@ -102,7 +102,7 @@ fn OptionsForm(options: GlobalOptions) -> impl IntoView {
             </fieldset>
             <fieldset class="form-group">
                 <legend>"Explanations"</legend>
-                <div class="form-grid">
+                <div class="settings-grid">
                     <FormField
                         label="Explanation token expiry (days)"
                         id="option-token-expiry"

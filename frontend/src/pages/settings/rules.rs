@@ -149,7 +149,7 @@ pub fn RulesPage() -> impl IntoView {
         screen.open.get().map(|open| match open {
             Open::New => view! {
                 <SidePanel label="New rule".to_string() on_close=move |_| screen.open.set(None) test_id="rule-panel">
-                    <h2 class="panel-title">"New rule"</h2>
+                    <h2 class="admin-title">"New rule"</h2>
                     <RuleForm on_saved=Callback::new(move |r: Rule| {
                         screen.version.update(|v| *v += 1);
                         screen.open.set(Some(Open::Rule(r.id)));
@@ -351,7 +351,7 @@ fn RulePanel(id: i64) -> impl IntoView {
                     view! {
                         <header class="panel-head">
                             <div>
-                                <h2 class="panel-title">{r.name.clone()}</h2>
+                                <h2 class="admin-title">{r.name.clone()}</h2>
                                 <p class="muted small">
                                     {format!(
                                         "{} rule on {} · {} matches · {} tickets · {} suppressed · {} errors",
