@@ -192,7 +192,8 @@ pub fn DataList<T: ListRow>(
         load.set(kind.clone());
         spawn_local(async move {
             let answer = fetch_rows(session, fetch, params, cursor, want).await;
-            if generation.get_value() != ticket {
+            // A newer question was asked, or the list is gone (the page was left meanwhile).
+            if generation.try_get_value() != Some(ticket) {
                 return;
             }
             match answer {
