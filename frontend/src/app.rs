@@ -7,10 +7,20 @@ use leptos_router::{
 };
 
 use crate::{
+    api::admin::Catalogue,
     components::shell::Shell,
     pages::{
-        explanation_review::ExplanationReviewPage, explanations::ExplanationsPage, home::HomePage,
-        login::LoginPage, not_found::NotFoundPage, tickets::TicketsPage,
+        explanation_review::ExplanationReviewPage,
+        explanations::ExplanationsPage,
+        home::HomePage,
+        login::LoginPage,
+        not_found::NotFoundPage,
+        settings::{
+            SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage, departments::DepartmentsPage,
+            employees::EmployeesPage, log_tables::LogTablesPage, mail_templates::MailTemplatesPage,
+            options::OptionsPage, outbox::OutboxPage, rules::RulesPage,
+        },
+        tickets::TicketsPage,
     },
     session::Session,
 };
@@ -30,6 +40,27 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("explanations") view=ExplanationsPage />
                     <Route path=path!("explanations/:id/review") view=ExplanationReviewPage />
                     <Route path=path!("account") view=HomePage />
+                    <ParentRoute path=path!("settings") view=SettingsLayout>
+                        <Route path=path!("") view=|| view! { <Redirect path="/settings/accounts" /> } />
+                        <Route path=path!("accounts") view=AccountsPage />
+                        <Route path=path!("sites") view=|| view! { <CataloguePage catalogue=Catalogue::Sites /> } />
+                        <Route
+                            path=path!("ticket-categories")
+                            view=|| view! { <CataloguePage catalogue=Catalogue::TicketCategories /> }
+                        />
+                        <Route path=path!("tags") view=|| view! { <CataloguePage catalogue=Catalogue::Tags /> } />
+                        <Route
+                            path=path!("explanation-categories")
+                            view=|| view! { <CataloguePage catalogue=Catalogue::ExplanationCategories /> }
+                        />
+                        <Route path=path!("employees") view=EmployeesPage />
+                        <Route path=path!("departments") view=DepartmentsPage />
+                        <Route path=path!("mail-templates") view=MailTemplatesPage />
+                        <Route path=path!("options") view=OptionsPage />
+                        <Route path=path!("log-tables") view=LogTablesPage />
+                        <Route path=path!("rules") view=RulesPage />
+                        <Route path=path!("outbox") view=OutboxPage />
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,9 +1,9 @@
-//! Log tables and their search, for the evidence dialog.
+//! Log schemas and log tables (what records are stored under), and their search.
 
 use gloo_net::http::Method;
 use socdesk_types::{
     Page,
-    logs::{LogRecord, LogSchema, LogSearch, LogTable},
+    logs::{LogRecord, LogSchema, LogSearch, LogTable, NewLogSchema, NewLogTable},
 };
 
 use super::{ApiError, Params, encode, get, send_json};
@@ -21,4 +21,14 @@ pub async fn schemas(token: String) -> Result<Page<LogSchema>, ApiError> {
 /// `POST /api/logs/{table}/search`.
 pub async fn search(token: String, table: String, search: LogSearch) -> Result<Page<LogRecord>, ApiError> {
     send_json(Method::POST, &token, &format!("/api/logs/{}/search", encode(&table)), &search).await
+}
+
+/// `POST /api/log-schemas`.
+pub async fn create_schema(token: String, body: NewLogSchema) -> Result<LogSchema, ApiError> {
+    send_json(Method::POST, &token, "/api/log-schemas", &body).await
+}
+
+/// `POST /api/log-tables`.
+pub async fn create_table(token: String, body: NewLogTable) -> Result<LogTable, ApiError> {
+    send_json(Method::POST, &token, "/api/log-tables", &body).await
 }

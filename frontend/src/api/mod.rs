@@ -3,14 +3,19 @@
 //! Endpoint functions take the access token explicitly and know nothing about storage or token
 //! refresh; [`crate::session::Session::call`] supplies the token and renews it on a 401.
 
+pub mod accounts;
+pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod directory;
 pub mod explanations;
 pub mod logs;
+pub mod mail;
 pub mod markdown;
 pub mod people;
 pub mod preferences;
+pub mod rules;
+pub mod settings;
 pub mod tickets;
 pub mod uploads;
 

@@ -134,6 +134,9 @@ fn TopBar() -> impl IntoView {
                 <Show when=move || can(Permission::ExplanationView) || can(Permission::ExplanationAudit)>
                     <A href="/explanations" attr:class="nav-link">"Explanations"</A>
                 </Show>
+                <Show when=move || can(Permission::Admin)>
+                    <A href="/settings" attr:class="nav-link">"Settings"</A>
+                </Show>
             </nav>
             <span class="spacer"></span>
             {account_menu}

@@ -5,4 +5,5 @@ pub mod explanations;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod settings;
 pub mod tickets;
