@@ -25,16 +25,17 @@ pub struct GlobalOptions {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GlobalOptionsPatch {
-    #[serde(default)]
+    // Absent fields stay absent when a client serialises a patch: `null` means "turn off".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub separation_of_duties: Option<bool>,
     /// 1..=3650 days, or `null` to turn it off. Absent: unchanged.
-    #[serde(default, deserialize_with = "crate::patch::present")]
+    #[serde(default, deserialize_with = "crate::patch::present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, minimum = 1, maximum = 3650))]
     pub explanation_token_expiry: Option<Option<u32>>,
     /// 0..=365 days.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
     pub explanation_reminder_days: Option<u32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<Language>,
 }

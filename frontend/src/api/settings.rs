@@ -10,23 +10,10 @@ pub async fn options(token: String) -> Result<GlobalOptions, ApiError> {
     get(&token, "/api/settings").await
 }
 
-/// The body of `PUT /api/settings` with only the options to change. Serde would write `null`
-/// both for an unchanged expiry and for one turned off; here only the latter is sent.
+/// The body of `PUT /api/settings`: the patch as it serialises (absent options are left out,
+/// an expiry turned off is `null`).
 pub fn body(patch: &GlobalOptionsPatch) -> serde_json::Value {
-    let mut fields = serde_json::Map::new();
-    if let Some(on) = patch.separation_of_duties {
-        fields.insert("separation_of_duties".into(), on.into());
-    }
-    if let Some(expiry) = patch.explanation_token_expiry {
-        fields.insert("explanation_token_expiry".into(), expiry.map_or(serde_json::Value::Null, Into::into));
-    }
-    if let Some(days) = patch.explanation_reminder_days {
-        fields.insert("explanation_reminder_days".into(), days.into());
-    }
-    if let Some(language) = patch.default_language {
-        fields.insert("default_language".into(), language.as_str().into());
-    }
-    serde_json::Value::Object(fields)
+    serde_json::to_value(patch).unwrap_or_default()
 }
 
 /// `PUT /api/settings`: only the options present change; answers them all.

@@ -122,6 +122,9 @@ pub fn DataList<T: ListRow>(
     version: RwSignal<u64>,
     /// The ids ticked.
     selection: RwSignal<BTreeSet<i64>>,
+    /// Whether rows have tick boxes (lists without bulk actions leave them out).
+    #[prop(default = true)]
+    selectable: bool,
     /// The cell of a column for a row.
     cell: fn(&str, &T) -> AnyView,
     /// What an empty list says (it depends on the filters).
@@ -351,14 +354,16 @@ pub fn DataList<T: ListRow>(
                 <table class=format!("table {name}-table") aria-rowcount=move || total.get().unwrap_or(0).to_string()>
                     <thead>
                         <tr>
-                            <th scope="col" class="col-check">
-                                <input
-                                    type="checkbox"
-                                    aria-label=format!("Select all loaded {many}")
-                                    prop:checked=all_ticked
-                                    on:change=move |ev| tick_all(event_target_checked(&ev))
-                                />
-                            </th>
+                            {selectable.then(|| view! {
+                                <th scope="col" class="col-check">
+                                    <input
+                                        type="checkbox"
+                                        aria-label=format!("Select all loaded {many}")
+                                        prop:checked=all_ticked
+                                        on:change=move |ev| tick_all(event_target_checked(&ev))
+                                    />
+                                </th>
+                            })}
                             {header}
                         </tr>
                     </thead>
@@ -369,7 +374,7 @@ pub fn DataList<T: ListRow>(
                             key=|r| (r.id(), r.version())
                             let:row
                         >
-                            <DataRow row=row visible=visible selection=selection open=open cell=cell noun=one />
+                            <DataRow row=row visible=visible selection=selection selectable=selectable open=open cell=cell noun=one />
                         </For>
                     </tbody>
                 </table>
@@ -413,6 +418,7 @@ fn DataRow<T: ListRow>(
     row: T,
     visible: Memo<Vec<ColumnDef>>,
     selection: RwSignal<BTreeSet<i64>>,
+    selectable: bool,
     open: Signal<Option<i64>>,
     cell: fn(&str, &T) -> AnyView,
     noun: &'static str,
@@ -430,23 +436,25 @@ fn DataRow<T: ListRow>(
     };
     view! {
         <tr class:ticked=ticked class:open=is_open data-row-id=id>
-            <td class="col-check">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Select {noun} #{id}")
-                    prop:checked=ticked
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        selection.update(|s| {
-                            if on {
-                                s.insert(id);
-                            } else {
-                                s.remove(&id);
-                            }
-                        });
-                    }
-                />
-            </td>
+            {selectable.then(|| view! {
+                <td class="col-check">
+                    <input
+                        type="checkbox"
+                        aria-label=format!("Select {noun} #{id}")
+                        prop:checked=ticked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            selection.update(|s| {
+                                if on {
+                                    s.insert(id);
+                                } else {
+                                    s.remove(&id);
+                                }
+                            });
+                        }
+                    />
+                </td>
+            })}
             {cells}
         </tr>
     }

@@ -233,6 +233,7 @@ pub fn EmployeesPage() -> impl IntoView {
                 </label>
             </div>
             <DataList
+                selectable=false
                 name="employees"
                 noun=("employee", "employees")
                 columns=COLUMNS

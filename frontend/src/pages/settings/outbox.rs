@@ -137,6 +137,7 @@ pub fn OutboxPage() -> impl IntoView {
                 </label>
             </div>
             <DataList
+                selectable=false
                 name="outbox"
                 noun=("mail", "mails")
                 columns=COLUMNS
