@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the web app (Leptos, wasm32) into frontend/dist: release wasm, wasm-bindgen, wasm-opt -Oz,
-# and HTML pages that load content-hashed files (the pages themselves are never cached). Two
-# bundles: the analyst app (index.html) and the violator's token page (explain.html), which
-# carries nothing of the analyst app.
+# and HTML pages that load content-hashed files (the pages themselves are never cached). Three
+# bundles: the analyst app (index.html), the Settings area (settings.html) and the violator's
+# token page (explain.html), each carrying only what its pages use.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_rust_components
@@ -16,7 +16,7 @@ CARGO_TARGET_DIR=$SOCDESK_WASM_TARGET_DIR cargo build --manifest-path "$SOCDESK_
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # binary name → output name
-for bin in socdesk-web socdesk-explain; do
+for bin in socdesk-web socdesk-admin socdesk-explain; do
   wasm="$SOCDESK_WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/$bin.wasm"
   [ -f "$wasm" ] || die "no wasm at $wasm"
   out=${bin//-/_}
@@ -37,7 +37,7 @@ rm -rf "$dist"
 mkdir -p "$app"
 cp "$work"/*.js "$work"/*.wasm "$work/style.css" "$SOCDESK_ROOT/frontend/explain.css" "$app/"
 # Module files rather than inline scripts: the CSP allows only the page's own scripts.
-for out in socdesk_web socdesk_explain; do
+for out in socdesk_web socdesk_admin socdesk_explain; do
   cat > "$app/boot-$out.js" <<JS
 import init from './$out.js';
 init({ module_or_path: new URL('./${out}_bg.wasm', import.meta.url) });
@@ -46,6 +46,7 @@ done
 # gzip twins the server sends to browsers that take gzip (compressed once here, not per request).
 for f in "$app"/*.js "$app"/*.wasm "$app"/*.css; do gzip -9 -k -n "$f"; done
 sed "s/__APP__/app-$hash/g" "$SOCDESK_ROOT/frontend/index.html" > "$dist/index.html"
+sed "s/__APP__/app-$hash/g" "$SOCDESK_ROOT/frontend/settings.html" > "$dist/settings.html"
 sed "s/__APP__/app-$hash/g" "$SOCDESK_ROOT/frontend/explain.html" > "$dist/explain.html"
 
 echo "web app written to $dist:"
@@ -61,5 +62,7 @@ report() { # page, files...
 }
 report "analyst app" "$dist/index.html" "$app/boot-socdesk_web.js" "$app/socdesk_web.js" \
   "$app/socdesk_web_bg.wasm" "$app/style.css"
+report "settings" "$dist/settings.html" "$app/boot-socdesk_admin.js" "$app/socdesk_admin.js" \
+  "$app/socdesk_admin_bg.wasm" "$app/style.css"
 report "token page" "$dist/explain.html" "$app/boot-socdesk_explain.js" "$app/socdesk_explain.js" \
   "$app/socdesk_explain_bg.wasm" "$app/explain.css"

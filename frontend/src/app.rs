@@ -1,4 +1,4 @@
-//! The app: the session context and the routes.
+//! The apps: the session context and the routes of the analyst app and of the Settings area.
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -25,10 +25,33 @@ use crate::{
     session::Session,
 };
 
-/// The root component.
+/// The analyst app and the Settings area are two bundles (analysts never download the admin
+/// pages): a link into the other one is a full page load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// Tickets, Explanations, the review page, My account (`index.html`).
+    Analyst,
+    /// `/settings/...` (`settings.html`).
+    Admin,
+}
+
+impl Bundle {
+    /// The bundle that serves `path`.
+    pub fn of(path: &str) -> Bundle {
+        if path == "/settings" || path.starts_with("/settings/") { Bundle::Admin } else { Bundle::Analyst }
+    }
+}
+
+/// The bundle this page runs in.
+pub fn use_bundle() -> Bundle {
+    use_context::<Bundle>().unwrap_or(Bundle::Analyst)
+}
+
+/// The analyst app.
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Session::restore());
+    provide_context(Bundle::Analyst);
     view! {
         <Router>
             <Routes fallback=NotFoundPage>
@@ -40,6 +63,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("explanations") view=ExplanationsPage />
                     <Route path=path!("explanations/:id/review") view=ExplanationReviewPage />
                     <Route path=path!("account") view=HomePage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The Settings area (`ADMIN`).
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    provide_context(Session::restore());
+    provide_context(Bundle::Admin);
+    view! {
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=|| view! { <Redirect path="/settings" /> } />
                     <ParentRoute path=path!("settings") view=SettingsLayout>
                         <Route path=path!("") view=|| view! { <Redirect path="/settings/accounts" /> } />
                         <Route path=path!("accounts") view=AccountsPage />

@@ -1,5 +1,6 @@
 //! Serves the built web app, with client-side routes falling back to `index.html` (and
-//! `/explain/{token}` to the token page's `explain.html`).
+//! `/explain/{token}` to the token page's `explain.html`, `/settings/...` to the Settings area's
+//! `settings.html`).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -34,8 +35,15 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
         res.headers_mut().insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
         return Ok(res);
     }
-    // The violator's token page is its own small bundle; every other route is the analyst app.
-    let page = if path.starts_with("/explain/") { "explain.html" } else { "index.html" };
+    // The violator's token page and the Settings area are bundles of their own; every other
+    // route is the analyst app.
+    let page = if path.starts_with("/explain/") {
+        "explain.html"
+    } else if path == "/settings" || path.starts_with("/settings/") {
+        "settings.html"
+    } else {
+        "index.html"
+    };
     match NamedFile::open(root.join(page)) {
         Ok(f) => {
             let mut res = f.into_response(&req);

@@ -9,7 +9,11 @@ use leptos_router::{
 };
 use socdesk_types::Permission;
 
-use crate::{api, session::use_session};
+use crate::{
+    api,
+    app::{Bundle, use_bundle},
+    session::use_session,
+};
 
 /// Wraps every page that needs a session; without one, it replaces the page with the login page.
 #[component]
@@ -100,9 +104,7 @@ fn TopBar() -> impl IntoView {
                     <Show when=move || menu_open.get()>
                         <ul class="menu-list user-menu-list" role="menu">
                             <li role="none">
-                                <A href="/account" attr:role="menuitem" attr:class="menu-item">
-                                    "My account"
-                                </A>
+                                <NavLink href="/account" class="menu-item" role="menuitem">"My account"</NavLink>
                             </li>
                             <li role="none">
                                 <button
@@ -129,17 +131,33 @@ fn TopBar() -> impl IntoView {
             <span class="brand">"socdesk"</span>
             <nav class="nav" aria-label="Main">
                 <Show when=move || can(Permission::TicketView)>
-                    <A href="/tickets" attr:class="nav-link">"Tickets"</A>
+                    <NavLink href="/tickets">"Tickets"</NavLink>
                 </Show>
                 <Show when=move || can(Permission::ExplanationView) || can(Permission::ExplanationAudit)>
-                    <A href="/explanations" attr:class="nav-link">"Explanations"</A>
+                    <NavLink href="/explanations">"Explanations"</NavLink>
                 </Show>
                 <Show when=move || can(Permission::Admin)>
-                    <A href="/settings" attr:class="nav-link">"Settings"</A>
+                    <NavLink href="/settings">"Settings"</NavLink>
                 </Show>
             </nav>
             <span class="spacer"></span>
             {account_menu}
         </header>
+    }
+}
+
+/// A link to a screen: the router's link within this bundle, a full page load into the other
+/// one (the analyst app and the Settings area are separate bundles).
+#[component]
+fn NavLink(
+    href: &'static str,
+    #[prop(default = "nav-link")] class: &'static str,
+    #[prop(optional)] role: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    if Bundle::of(href) == use_bundle() {
+        view! { <A href=href attr:class=class attr:role=role>{children()}</A> }.into_any()
+    } else {
+        view! { <a href=href class=class role=role rel="external">{children()}</a> }.into_any()
     }
 }

@@ -6,11 +6,12 @@ use reqwest::StatusCode;
 use crate::helpers::{spawn_app_with, test_settings};
 
 #[tokio::test]
-async fn client_routes_get_their_page_and_token_links_get_the_token_page() {
+async fn client_routes_get_their_page_token_links_the_token_page_and_settings_its_own() {
     let dir = std::env::temp_dir().join(format!("socdesk-web-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(dir.join("index.html"), "analyst app").expect("index");
     std::fs::write(dir.join("explain.html"), "token page").expect("explain");
+    std::fs::write(dir.join("settings.html"), "settings area").expect("settings");
     let mut settings = test_settings().await;
     settings.web_dir = dir.clone();
     let app = spawn_app_with(settings).await;
@@ -29,6 +30,9 @@ async fn client_routes_get_their_page_and_token_links_get_the_token_page() {
         (StatusCode::OK, Some("no-cache".into()), "token page".into())
     );
     assert_eq!(page("/explanations/7/review").await.2, "analyst app");
+    assert_eq!(page("/settings").await.2, "settings area");
+    assert_eq!(page("/settings/rules").await.2, "settings area");
+    assert_eq!(page("/settingsx").await.2, "analyst app");
     assert_eq!(page("/api/explain/abc").await.0, StatusCode::NOT_FOUND);
     let _ = std::fs::remove_dir_all(dir);
 }
