@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, artifacts } from './server.mjs';
+import { startServer, launchBrowser, newPage, artifacts, eventually } from './server.mjs';
 import { apiAs, createAccount, passwordOf, signIn } from './api.mjs';
 
 let server;
@@ -27,16 +27,6 @@ async function call(method, path, token, body, contentType = 'application/json')
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-/** Waits until `fn` resolves truthy (up to 10 s) and returns its value. */
-async function eventually(fn, what) {
-  let last;
-  for (let i = 0; i < 100; i++) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what}: still ${JSON.stringify(last)} after 10 s`);
-}
 
 async function adminPage() {
   const page = await newPage(browser);

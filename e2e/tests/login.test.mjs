@@ -119,8 +119,10 @@ test('an expired access token is renewed once; a dead session goes to the login 
   page.on('request', (r) => r.url().endsWith('/api/auth/refresh') && refreshes.push(r));
   await page.reload();
   await page.getByTestId('current-user').waitFor();
-  assert.match(page.url(), /\/tickets$/);
-  assert.equal(refreshes.length, 1, 'exactly one refresh');
+  await page.waitForURL(/\/tickets$/);
+  // Every call that met the rejected token has been answered by now: one refresh served them all.
+  await page.waitForLoadState('networkidle');
+  assert.equal(refreshes.length, 1, `exactly one refresh (saw ${refreshes.length})`);
   assert.notEqual(await stored(page, ACCESS), 'not-a-valid-token');
   assert.notEqual(await stored(page, REFRESH), oldRefresh, 'the refresh token rotated');
 

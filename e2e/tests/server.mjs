@@ -128,3 +128,17 @@ export async function newPage(browser) {
   });
   return page;
 }
+
+/**
+ * Waits until `fn` resolves truthy (up to 10 s) and returns its value. For checks right after
+ * a click: the app redraws on its own schedule, not before the click returns.
+ */
+export async function eventually(fn, what) {
+  let last;
+  for (let i = 0; i < 100; i++) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)} after 10 s`);
+}

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, artifacts } from './server.mjs';
+import { startServer, launchBrowser, newPage, artifacts, eventually } from './server.mjs';
 import { apiAs, createAccount, passwordOf, signIn } from './api.mjs';
 
 let server;
@@ -209,7 +209,9 @@ test('a detection ticket: Network template, a custom field, a refused row in pla
     'Destination port', 'Protocol', 'Action', 'Bytes',
   ];
   const names = () => page.locator('.add-row .field-name').evaluateAll((els) => els.map((e) => e.value));
-  assert.deepEqual(await names(), network);
+  const namesAre = (want, what) =>
+    eventually(async () => JSON.stringify(await names()) === JSON.stringify(want), what);
+  await namesAre(network, 'the Network template fields');
   assert.equal(await page.getByLabel('Value of Destination IP').inputValue(), '203.0.113.9');
 
   await page.getByLabel('Value of Source IP').fill('10.0.0.5');
@@ -223,9 +225,9 @@ test('a detection ticket: Network template, a custom field, a refused row in pla
   await page.getByLabel('Value of field 11').fill('orphan value');
   // Reordering: move the custom field up and back down.
   await page.getByRole('button', { name: 'Move field 10 up' }).click();
-  assert.equal((await names())[8], 'Ticket ref');
+  await eventually(async () => (await names())[8] === 'Ticket ref', 'the custom field moved up');
   await page.getByRole('button', { name: 'Move field 9 down' }).click();
-  assert.equal((await names())[9], 'Ticket ref');
+  await eventually(async () => (await names())[9] === 'Ticket ref', 'the custom field moved back down');
 
   await page.locator('#add-site').selectOption({ label: 'Busan' });
   await page.locator('#add-files').setInputFiles({
