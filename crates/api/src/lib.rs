@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod mailer;
 pub mod openapi;
+pub mod outbound;
 pub mod routes;
 pub mod scheduler;
 pub mod settings;
