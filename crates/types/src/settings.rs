@@ -18,6 +18,9 @@ pub struct GlobalOptions {
     pub explanation_reminder_days: u32,
     /// The language of mails to employees who have none set (default `en`).
     pub default_language: Language,
+    /// Webhooks, notification providers and reputation services may be on loopback, private,
+    /// link-local or unique-local addresses (default off: such URLs are refused).
+    pub allow_private_network_targets: bool,
 }
 
 /// Body of `PUT /api/settings`: only the options present change.
@@ -38,4 +41,6 @@ pub struct GlobalOptionsPatch {
     pub explanation_reminder_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<Language>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_private_network_targets: Option<bool>,
 }

@@ -115,6 +115,15 @@ async fn explanation_options_are_global_settings_with_checked_ranges() {
     assert_eq!(options["explanation_reminder_days"], 2);
     assert_eq!(options["default_language"], "ko");
     assert_eq!(options["separation_of_duties"], true, "options not sent stay as they were");
+    assert_eq!(options["allow_private_network_targets"], false, "private targets are refused by default");
+    let options: Value = app
+        .put("/api/settings", &app.admin_token, json!({"allow_private_network_targets": true}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(options["allow_private_network_targets"], true);
+    assert_eq!(options["default_language"], "ko");
 
     let options: Value = app
         .put("/api/settings", &app.admin_token, json!({"explanation_token_expiry": null}))

@@ -57,6 +57,13 @@ pub const TOKEN_EXPIRY_KEY: &str = "explanation_token_expiry";
 pub const REMINDER_DAYS_KEY: &str = "explanation_reminder_days";
 /// Key of `default_language`.
 pub const DEFAULT_LANGUAGE_KEY: &str = "default_language";
+/// Key of `allow_private_network_targets`.
+pub const ALLOW_PRIVATE_TARGETS_KEY: &str = "allow_private_network_targets";
+
+/// Whether outbound calls to administrator-configured URLs may reach private addresses.
+pub async fn allow_private_network_targets(db: &impl ConnectionTrait) -> DomainResult<bool> {
+    Ok(get(db, ALLOW_PRIVATE_TARGETS_KEY).await?.and_then(|v| v.as_bool()).unwrap_or(false))
+}
 
 /// The global options, with defaults for those never set.
 pub async fn options(db: &impl ConnectionTrait) -> DomainResult<GlobalOptions> {
@@ -70,6 +77,7 @@ pub async fn options(db: &impl ConnectionTrait) -> DomainResult<GlobalOptions> {
             .await?
             .and_then(|v| v.as_str().and_then(Language::parse))
             .unwrap_or(Language::En),
+        allow_private_network_targets: allow_private_network_targets(db).await?,
     })
 }
 
@@ -108,6 +116,9 @@ pub async fn update_options(
     }
     if let Some(language) = patch.default_language {
         put(&txn, DEFAULT_LANGUAGE_KEY, language.as_str().into()).await?;
+    }
+    if let Some(allow) = patch.allow_private_network_targets {
+        put(&txn, ALLOW_PRIVATE_TARGETS_KEY, serde_json::Value::Bool(allow)).await?;
     }
     crate::services::audit::record(
         &txn,

@@ -15,6 +15,7 @@ pub struct OptionsDraft {
     pub token_expiry: String,
     pub reminder_days: String,
     pub default_language: Language,
+    pub allow_private_network_targets: bool,
 }
 
 impl OptionsDraft {
@@ -25,6 +26,7 @@ impl OptionsDraft {
             token_expiry: o.explanation_token_expiry.map(|d| d.to_string()).unwrap_or_default(),
             reminder_days: o.explanation_reminder_days.to_string(),
             default_language: o.default_language,
+            allow_private_network_targets: o.allow_private_network_targets,
         }
     }
 
@@ -65,6 +67,9 @@ impl OptionsDraft {
             explanation_reminder_days: (reminder != before.explanation_reminder_days).then_some(reminder),
             default_language: (self.default_language != before.default_language)
                 .then_some(self.default_language),
+            allow_private_network_targets: (self.allow_private_network_targets
+                != before.allow_private_network_targets)
+                .then_some(self.allow_private_network_targets),
         })
     }
 }
@@ -75,6 +80,7 @@ pub fn is_empty_patch(p: &GlobalOptionsPatch) -> bool {
         && p.explanation_token_expiry.is_none()
         && p.explanation_reminder_days.is_none()
         && p.default_language.is_none()
+        && p.allow_private_network_targets.is_none()
 }
 
 #[cfg(test)]
@@ -87,6 +93,7 @@ mod tests {
             explanation_token_expiry: None,
             explanation_reminder_days: 1,
             default_language: Language::En,
+            allow_private_network_targets: false,
         }
     }
 

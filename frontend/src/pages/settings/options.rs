@@ -1,5 +1,6 @@
-//! Settings > Global options: separation of duties, the explanation link's expiry, reminders and
-//! the default mail language. Save sends only what changed.
+//! Settings > Global options: separation of duties, the explanation link's expiry, reminders, the
+//! default mail language and whether outbound calls may reach private addresses. Save sends only
+//! what changed.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use socdesk_types::{mail::Language, settings::GlobalOptions};
@@ -36,8 +37,13 @@ pub fn OptionsPage() -> impl IntoView {
     }
 }
 
-const FIELDS: &[&str] =
-    &["separation_of_duties", "explanation_token_expiry", "explanation_reminder_days", "default_language"];
+const FIELDS: &[&str] = &[
+    "separation_of_duties",
+    "explanation_token_expiry",
+    "explanation_reminder_days",
+    "default_language",
+    "allow_private_network_targets",
+];
 
 #[component]
 fn OptionsForm(options: GlobalOptions) -> impl IntoView {
@@ -172,6 +178,25 @@ fn OptionsForm(options: GlobalOptions) -> impl IntoView {
                         </select>
                     </FormField>
                 </div>
+            </fieldset>
+            <fieldset class="form-group">
+                <legend>"Outbound calls"</legend>
+                <label class="check-row">
+                    <input
+                        type="checkbox"
+                        id="option-private-targets"
+                        prop:checked=move || draft.with(|d| d.allow_private_network_targets)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            draft.update(|d| d.allow_private_network_targets = on);
+                        }
+                    />
+                    <span>
+                        "Allow private network targets"
+                        <span class="muted small block">"Webhooks, notification providers and the reputation service may be on loopback, private, link-local or unique-local addresses. Leave off unless such a service runs inside your network: it lets anyone who edits those URLs reach internal hosts."</span>
+                    </span>
+                </label>
+                <FieldMessage id="option-private-targets" error=errors.field("allow_private_network_targets") />
             </fieldset>
             <footer class="form-foot">
                 <FormMessage message=errors.rest(FIELDS) />
