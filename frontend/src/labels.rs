@@ -1,22 +1,11 @@
-//! The words the screens use for the API's values (the manuals' names), and their colours.
+//! The words the screens use for the API's values (the manuals' names, shared with exports), and
+//! their colours.
 
+pub use socdesk_types::labels::*;
 use socdesk_types::{
-    explanations::{ExplanationResult, ExplanationStatus},
-    tickets::{Attack, BodyFormat, CreatedBy, Incident, Priority, TicketAction, TicketStatus},
+    explanations::ExplanationStatus,
+    tickets::{TicketAction, TicketStatus},
 };
-
-/// A ticket status as the manual names it.
-pub fn ticket_status(s: TicketStatus) -> &'static str {
-    match s {
-        TicketStatus::New => "New",
-        TicketStatus::Assigned => "Assigned",
-        TicketStatus::InProgress => "In Progress",
-        TicketStatus::Submitted => "Submitted",
-        TicketStatus::Approved => "Approved",
-        TicketStatus::Rejected => "Rejected",
-        TicketStatus::Closed => "Closed",
-    }
-}
 
 /// The colour of a ticket status, in badges and in the trend chart alike.
 pub fn ticket_status_color(s: TicketStatus) -> &'static str {
@@ -56,61 +45,6 @@ pub fn ticket_action(a: TicketAction) -> &'static str {
     }
 }
 
-/// High, Medium or Low.
-pub fn priority(p: Priority) -> &'static str {
-    match p {
-        Priority::High => "High",
-        Priority::Medium => "Medium",
-        Priority::Low => "Low",
-    }
-}
-
-/// True positive or False positive.
-pub fn attack(a: Attack) -> &'static str {
-    match a {
-        Attack::TruePositive => "True positive",
-        Attack::FalsePositive => "False positive",
-    }
-}
-
-/// Incident or Normal.
-pub fn incident(i: Incident) -> &'static str {
-    match i {
-        Incident::Incident => "Incident",
-        Incident::Normal => "Normal",
-    }
-}
-
-/// System (a rule) or User.
-pub fn created_by(c: CreatedBy) -> &'static str {
-    match c {
-        CreatedBy::System => "System",
-        CreatedBy::User => "User",
-    }
-}
-
-/// Text, JSON or Markdown.
-pub fn body_format(f: BodyFormat) -> &'static str {
-    match f {
-        BodyFormat::Text => "Text",
-        BodyFormat::Markdown => "Markdown",
-        BodyFormat::Json => "JSON",
-    }
-}
-
-/// An explanation status as the manual names it.
-pub fn explanation_status(s: ExplanationStatus) -> &'static str {
-    match s {
-        ExplanationStatus::New => "New",
-        ExplanationStatus::Submitted => "Submitted",
-        ExplanationStatus::Returned => "Returned",
-        ExplanationStatus::Closed => "Closed",
-        ExplanationStatus::Awaiting => "Awaiting",
-        ExplanationStatus::AuditReturned => "Audit-returned",
-        ExplanationStatus::AuditCompleted => "Audit-completed",
-    }
-}
-
 /// The colour of an explanation status.
 pub fn explanation_status_color(s: ExplanationStatus) -> &'static str {
     match s {
@@ -121,13 +55,5 @@ pub fn explanation_status_color(s: ExplanationStatus) -> &'static str {
         ExplanationStatus::Awaiting => "#2563eb",
         ExplanationStatus::AuditReturned => "#dc2626",
         ExplanationStatus::AuditCompleted => "#16a34a",
-    }
-}
-
-/// Normal or Violated.
-pub fn explanation_result(r: ExplanationResult) -> &'static str {
-    match r {
-        ExplanationResult::Normal => "Normal",
-        ExplanationResult::Violated => "Violated",
     }
 }

@@ -8,6 +8,8 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod explanations;
+pub mod export;
+pub mod labels;
 pub mod logs;
 pub mod mail;
 pub mod markdown;
