@@ -7,6 +7,7 @@ pub mod actor;
 pub mod entities;
 pub mod error;
 pub mod explanations;
+pub mod export;
 pub mod logs;
 pub mod mail;
 pub mod markdown;

@@ -25,6 +25,11 @@ pub const MAX_LIMIT: u64 = 500;
 pub struct PageRequest {
     after: Option<Cursor>,
     limit: u64,
+    /// Rows to pass over before the first one (only without a cursor: an export's range start).
+    skip: u64,
+    /// Whether to count every matching row (a screen's page shows the total; an export's
+    /// chunks need not pay for it each time).
+    count: bool,
 }
 
 impl PageRequest {
@@ -41,7 +46,17 @@ impl PageRequest {
                     .ok_or_else(|| DomainError::invalid("cursor", "is not a cursor this list returned"))?,
             ),
         };
-        Ok(PageRequest { after, limit })
+        Ok(PageRequest { after, limit, skip: 0, count: true })
+    }
+
+    /// A chunk of an export: `limit` rows (any size) after `cursor`, or after the first `skip`
+    /// rows when there is no cursor yet; no total.
+    pub fn chunk(cursor: Option<&str>, limit: u64, skip: u64) -> DomainResult<PageRequest> {
+        let after = match cursor {
+            None => None,
+            Some(raw) => Some(Cursor::decode(raw).ok_or_else(bad_cursor)?),
+        };
+        Ok(PageRequest { after, limit: limit.max(1), skip, count: false })
     }
 
     /// The sort key and integer id the page starts after (none: the first page, or a cursor
@@ -65,7 +80,7 @@ impl PageRequest {
 
     /// The first page with the default size.
     pub fn first() -> PageRequest {
-        PageRequest { after: None, limit: DEFAULT_LIMIT }
+        PageRequest { after: None, limit: DEFAULT_LIMIT, skip: 0, count: true }
     }
 }
 
@@ -157,7 +172,8 @@ pub struct Ordering<C> {
     pub sort_is_id: bool,
 }
 
-/// One fetched page of models, with the next cursor and the total count.
+/// One fetched page of models, with the next cursor and the total count (0 when the request
+/// asked for none).
 pub struct ModelPage<M> {
     pub items: Vec<M>,
     pub next_cursor: Option<String>,
@@ -221,7 +237,7 @@ where
     C: ConnectionTrait,
     I: RowId,
 {
-    let total = select.clone().count(db).await?;
+    let total = if page.count { select.clone().count(db).await? } else { 0 };
     let order = if ordering.descending { Order::Desc } else { Order::Asc };
     let mut query = select;
     if let Some(after) = &page.after {
@@ -254,7 +270,11 @@ where
         }
         query = query.order_by(ordering.sort, order.clone());
     }
-    let mut items = query.order_by(ordering.id, order).limit(page.limit + 1).all(db).await?;
+    let mut query = query.order_by(ordering.id, order).limit(page.limit + 1);
+    if page.after.is_none() && page.skip > 0 {
+        query = query.offset(page.skip);
+    }
+    let mut items = query.all(db).await?;
     let next_cursor = if items.len() as u64 > page.limit {
         items.truncate(page.limit as usize);
         items.last().map(|m| {
