@@ -46,6 +46,14 @@ ensure_chromium() {
   [ -x /usr/bin/chromium ] || { step "installing Debian's chromium"; apt_install chromium; }
 }
 
+# LibreOffice without a GUI: the export tests open CSV, Excel XML and Word files with it.
+ensure_libreoffice() {
+  command -v soffice >/dev/null 2>&1 || {
+    step "installing LibreOffice (Calc and Writer, no GUI)"
+    apt_install --no-install-recommends libreoffice-calc-nogui libreoffice-writer-nogui
+  }
+}
+
 ensure_schemathesis() {
   command -v schemathesis >/dev/null 2>&1 || { step "installing schemathesis"; python3 -m pip install -q 'schemathesis==4.32.5'; }
 }

@@ -10,6 +10,7 @@ step "tools"
 ensure_rust_components
 ensure_postgres
 ensure_chromium
+ensure_libreoffice
 ensure_schemathesis
 ensure_aiosmtpd
 

@@ -81,7 +81,7 @@ fn rule(i: usize, site: i64) -> Value {
 async fn main() {
     let backend = support::backend();
     let n = support::env_number("BENCH_RECORDS", 1_000_000);
-    let (db, address) = support::start(&backend).await;
+    let (db, address, _) = support::start(&backend).await;
 
     let client = reqwest::Client::new();
     let post = |path: &str, token: Option<&str>, body: Value| {

@@ -89,18 +89,46 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parsed = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
-        let result = serde_path_to_error::deserialize(parsed).map(Query).map_err(|e| {
-            let field = e.path().to_string();
-            let field = if field == "." { "query".to_owned() } else { field };
-            ApiError::invalid(field, e.inner().to_string())
-        });
-        std::future::ready(result)
+        std::future::ready(parse_query(req.query_string()).map(Query))
     }
 }
 
-fn form_urlencoded_parse(qs: &str) -> form_urlencoded::Parse<'_> {
-    form_urlencoded::parse(qs.as_bytes())
+/// Parses a query string into `T`, naming the parameter that does not fit.
+fn parse_query<T: DeserializeOwned>(qs: &str) -> Result<T, ApiError> {
+    let parsed = serde_urlencoded::Deserializer::new(form_urlencoded::parse(qs.as_bytes()));
+    serde_path_to_error::deserialize(parsed).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." { "query".to_owned() } else { field };
+        ApiError::invalid(field, e.inner().to_string())
+    })
+}
+
+/// A query string read as two structs: the parameters named in `own` go to `B`, the rest to
+/// `A` (an export takes a list's filters plus its own options; both refuse unknown names).
+pub struct SplitQuery<A, B>(pub A, pub B);
+
+/// The parameter names a [`SplitQuery`]'s second part takes.
+pub trait QueryNames {
+    const NAMES: &'static [&'static str];
+}
+
+impl<A: DeserializeOwned, B: DeserializeOwned + QueryNames> FromRequest for SplitQuery<A, B> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let mut first = form_urlencoded::Serializer::new(String::new());
+        let mut second = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+            let part = if B::NAMES.contains(&name.as_ref()) { &mut second } else { &mut first };
+            part.append_pair(&name, &value);
+        }
+        let result = match (parse_query(&first.finish()), parse_query(&second.finish())) {
+            (Ok(a), Ok(b)) => Ok(SplitQuery(a, b)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        std::future::ready(result)
+    }
 }
 
 /// Path segments that do not parse (`/api/sites/abc`) answer 404, like an id that does not exist;

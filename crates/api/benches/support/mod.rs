@@ -52,10 +52,12 @@ pub async fn database_url(backend: &str) -> String {
     }
 }
 
-/// Starts the real server on a fresh database; returns its database and base URL.
-pub async fn start(backend: &str) -> (DatabaseConnection, String) {
+/// Starts the real server on a fresh database; returns its database, base URL and the
+/// database's URL (for the database's own tools).
+pub async fn start(backend: &str) -> (DatabaseConnection, String, String) {
+    let url = database_url(backend).await;
     let settings = Settings {
-        database_url: database_url(backend).await,
+        database_url: url.clone(),
         db_max_connections: 0,
         bind: "127.0.0.1:0".parse().expect("address"),
         admin_password: Some(Secret::new(ADMIN_PASSWORD)),
@@ -85,5 +87,5 @@ pub async fn start(backend: &str) -> (DatabaseConnection, String) {
     let db = app.db().clone();
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    (db, address)
+    (db, address, url)
 }

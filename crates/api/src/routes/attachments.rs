@@ -1,11 +1,7 @@
 //! Uploading and downloading attachments, and the files of a ticket's body.
 
 use actix_multipart::{Multipart, MultipartError};
-use actix_web::{
-    HttpRequest, HttpResponse, delete, get,
-    http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue},
-    post, web,
-};
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, post, web};
 use futures_util::StreamExt;
 use socdesk_domain::tickets::attachments;
 use socdesk_types::{
@@ -131,22 +127,9 @@ async fn download(
 /// A stored file as a download (`Content-Disposition: attachment` with its name, RFC 6266
 /// `filename*` for non-ASCII names; `application/octet-stream`; `nosniff`).
 pub(crate) fn as_download(meta: Attachment, data: Vec<u8>) -> HttpResponse {
-    let ascii: String =
-        meta.file_name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".into()),
-                language_tag: None,
-                value: meta.file_name.into_bytes(),
-            }),
-        ],
-    };
     HttpResponse::Ok()
         .content_type("application/octet-stream")
-        .insert_header(disposition)
+        .insert_header(crate::downloads::disposition(&meta.file_name))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(data)
 }

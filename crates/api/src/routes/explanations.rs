@@ -12,6 +12,7 @@ use socdesk_domain::{
         service::{self, Links},
         trend as explanation_trend,
     },
+    export::Source,
     pagination::PageRequest,
 };
 use socdesk_types::{
@@ -21,14 +22,16 @@ use socdesk_types::{
         ExplanationBulkResponse, ExplanationDetail, ExplanationStatus, ExplanationTrend, NewExplanation,
         Priority, PublicExplanation, ReviewRequest, SubmitExplanation, TrendView,
     },
+    export::{EXPLANATION_COLUMNS, EXPLANATION_DEFAULT_COLUMNS},
 };
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth::{Auth, ExplanationAudit, TicketEdit, TicketView, client_ip},
+    downloads::{self, ExportParams, Listing},
     error::{ApiError, ApiResult},
-    extract::{Json, Query},
+    extract::{Json, Query, SplitQuery},
     routes::comma_list,
     startup::AppState,
 };
@@ -119,6 +122,49 @@ async fn list(
     let sort = ExplanationSort::parse(query.0.sort.as_deref())?;
     let page = PageRequest::parse(query.0.cursor.as_deref(), query.0.limit)?;
     Ok(HttpResponse::Ok().json(explanation_list::list(&state.db, &auth, &filter, sort, &page).await?))
+}
+
+/// Downloads the explanation list as a file, like `GET /api/tickets/export`: the list's
+/// filters and sort (without `from`, the last 30 days), `range`, `columns` in order, `type` and
+/// `encoding`. `cursor` and `limit` are refused (422).
+///
+/// Columns: `priority`, `status`, `violator`, `manager`, `auditor`, `owner`, `category`,
+/// `ticket`, `result`, `created`, `deadline`, `id`, `violator_id`, `ticket_id`, `submitted`,
+/// `closed`, `evidence_count`.
+///
+/// Needs: any signed-in account; the rows are those the caller's list shows.
+#[utoipa::path(
+    tag = "explanations",
+    security(("bearer" = [])),
+    params(ExplanationListQuery, ExportParams),
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/csv"),
+            (String = "application/vnd.ms-excel"),
+            (String = "application/msword"),
+            (String = "text/html"),
+            (Vec<serde_json::Value> = "application/json"),
+        )),
+        (status = 422, description = "Invalid filters or export options", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/explanations/export")]
+async fn export(
+    state: web::Data<AppState>,
+    auth: Auth,
+    query: SplitQuery<ExplanationListQuery, ExportParams>,
+) -> ApiResult<HttpResponse> {
+    let SplitQuery(q, params) = query;
+    downloads::refuse_paging(q.cursor.as_deref(), q.limit)?;
+    let source =
+        Source::Explanations { filter: q.filter()?, sort: ExplanationSort::parse(q.sort.as_deref())? };
+    let listing = Listing {
+        source,
+        catalogue: EXPLANATION_COLUMNS,
+        defaults: EXPLANATION_DEFAULT_COLUMNS,
+        stem: "explanations",
+    };
+    downloads::export(&state, &auth, listing, params).await
 }
 
 /// The trend's view and the list's filters.
@@ -487,6 +533,7 @@ async fn public_submit(
 /// Registers the explanation routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list)
+        .service(export)
         .service(trend)
         .service(create)
         .service(bulk_review)

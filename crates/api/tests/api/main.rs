@@ -14,6 +14,7 @@ mod directory;
 mod explanation_reminders;
 mod explanation_table;
 mod explanations;
+mod exports;
 mod helpers;
 mod mail;
 mod markdown;

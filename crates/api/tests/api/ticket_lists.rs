@@ -7,7 +7,7 @@ use socdesk_domain::entities::ticket;
 use crate::helpers::{TestApp, assert_problem, error_fields, spawn_app};
 
 /// Inserts `n` plain tickets on `site` straight into the database (the API would take minutes).
-async fn seed(app: &TestApp, site: i64, n: usize) {
+pub(crate) async fn seed(app: &TestApp, site: i64, n: usize) {
     let at = Utc::now();
     let rows: Vec<ticket::ActiveModel> = (0..n)
         .map(|i| ticket::ActiveModel {
