@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalog;
 pub mod directory;
 pub mod explanations;
+pub mod exports;
 pub mod logs;
 pub mod mail;
 pub mod markdown;

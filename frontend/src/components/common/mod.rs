@@ -9,6 +9,7 @@ pub mod column_settings;
 pub mod confirm;
 pub mod data_list;
 pub mod dialog;
+pub mod download_dialog;
 pub mod employee_picker;
 pub mod files;
 pub mod filter_inputs;

@@ -1,5 +1,5 @@
 //! The explanation list: the shared data list over `GET /api/explanations` with the SPEC's
-//! columns, the screen's filters and sort, the bulk toolbar and Add.
+//! columns, the screen's filters and sort, the bulk toolbar, Download and Add.
 
 use leptos::prelude::*;
 
@@ -8,7 +8,22 @@ use super::{
     filters::ExplanationFilters,
     use_explanations_screen,
 };
-use crate::{api, components::common::data_list::DataList};
+use crate::{
+    api,
+    components::common::{
+        data_list::DataList,
+        download_dialog::{DownloadButton, ExportTarget},
+    },
+};
+
+/// The explanation list's Download dialog.
+const EXPORT: ExportTarget = ExportTarget {
+    title: "Download explanation list",
+    path: "/api/explanations/export",
+    catalogue: socdesk_types::export::EXPLANATION_COLUMNS,
+    defaults: socdesk_types::export::EXPLANATION_DEFAULT_COLUMNS,
+    stem: "explanations",
+};
 
 /// The list and its toolbar.
 #[component]
@@ -24,6 +39,13 @@ pub fn ExplanationList(bulk: ViewFn, actions: ViewFn) -> impl IntoView {
     });
     let on_sort = Callback::new(move |sort: Option<String>| {
         screen.set_filters(ExplanationFilters { sort, ..filters.get_untracked() });
+    });
+    let params = screen.params;
+    let actions = ViewFn::from(move || {
+        view! {
+            <DownloadButton target=EXPORT params=params />
+            {actions.run()}
+        }
     });
     view! {
         <DataList

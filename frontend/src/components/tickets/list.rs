@@ -1,5 +1,5 @@
 //! The ticket list: the shared data list over `GET /api/tickets` with the ticket columns, the
-//! screen's filters and sort, the bulk toolbar and Add.
+//! screen's filters and sort, the bulk toolbar, Download and Add.
 
 use leptos::prelude::*;
 use socdesk_types::tickets::TicketSummary;
@@ -11,7 +11,19 @@ use super::{
 };
 use crate::{
     api,
-    components::common::data_list::{DataList, ListRow},
+    components::common::{
+        data_list::{DataList, ListRow},
+        download_dialog::{DownloadButton, ExportTarget},
+    },
+};
+
+/// The ticket list's Download dialog.
+const EXPORT: ExportTarget = ExportTarget {
+    title: "Download ticket list",
+    path: "/api/tickets/export",
+    catalogue: socdesk_types::export::TICKET_COLUMNS,
+    defaults: socdesk_types::export::TICKET_DEFAULT_COLUMNS,
+    stem: "tickets",
 };
 
 impl ListRow for TicketSummary {
@@ -37,7 +49,7 @@ pub fn TicketList(
     /// What sits after the total (the bulk toolbar while tickets are ticked).
     #[prop(optional)]
     bulk: Option<ViewFn>,
-    /// What sits at the toolbar's right end (Add).
+    /// What sits at the toolbar's right end, after Download (Add).
     #[prop(optional)]
     add: Option<ViewFn>,
 ) -> impl IntoView {
@@ -52,6 +64,13 @@ pub fn TicketList(
     });
     let on_sort = Callback::new(move |sort: Option<String>| {
         screen.set_filters(TicketFilters { sort, ..filters.get_untracked() });
+    });
+    let params = screen.params;
+    let actions = ViewFn::from(move || {
+        view! {
+            <DownloadButton target=EXPORT params=params />
+            {add.as_ref().map(|a| a.run())}
+        }
     });
     view! {
         <DataList
@@ -69,7 +88,7 @@ pub fn TicketList(
             empty=empty
             open=screen.open
             bulk=bulk.unwrap_or_else(|| ViewFn::from(|| ()))
-            actions=add.unwrap_or_else(|| ViewFn::from(|| ()))
+            actions=actions
         />
     }
 }
