@@ -97,8 +97,10 @@ const fn col(key: &'static str, label: &'static str) -> ExportColumn {
     ExportColumn { key, label }
 }
 
-/// Every column of a ticket export, in the list's order, then those only files carry.
+/// Every column of a ticket export: the id, the list's columns in its order, then those only
+/// files carry.
 pub const TICKET_COLUMNS: &[ExportColumn] = &[
+    col("id", "ID"),
     col("category", "Category"),
     col("priority", "Priority"),
     col("status", "Status"),
@@ -115,7 +117,6 @@ pub const TICKET_COLUMNS: &[ExportColumn] = &[
     col("format", "Format"),
     col("closed", "Closed"),
     col("modified", "Modified"),
-    col("id", "ID"),
     col("kind", "Type"),
     col("tags", "Tags"),
     col("created_by", "Created by"),
@@ -136,8 +137,10 @@ pub const TICKET_DEFAULT_COLUMNS: &[&str] = &[
     "explanation_status",
 ];
 
-/// Every column of an explanation export, in the list's order, then those only files carry.
+/// Every column of an explanation export: the id, the list's columns in its order, then those
+/// only files carry.
 pub const EXPLANATION_COLUMNS: &[ExportColumn] = &[
+    col("id", "ID"),
     col("priority", "Priority"),
     col("status", "Status"),
     col("violator", "Violator"),
@@ -149,7 +152,6 @@ pub const EXPLANATION_COLUMNS: &[ExportColumn] = &[
     col("result", "Result"),
     col("created", "Request Date"),
     col("deadline", "Deadline"),
-    col("id", "ID"),
     col("violator_id", "Employee ID"),
     col("ticket_id", "Ticket ID"),
     col("submitted", "Submitted"),

@@ -128,9 +128,9 @@ async fn list(
 /// filters and sort (without `from`, the last 30 days), `range`, `columns` in order, `type` and
 /// `encoding`. `cursor` and `limit` are refused (422).
 ///
-/// Columns: `priority`, `status`, `violator`, `manager`, `auditor`, `owner`, `category`,
-/// `ticket`, `result`, `created`, `deadline`, `id`, `violator_id`, `ticket_id`, `submitted`,
-/// `closed`, `evidence_count`.
+/// Columns: `id`, `priority`, `status`, `violator`, `manager`, `auditor`, `owner`, `category`,
+/// `ticket`, `result`, `created`, `deadline`, `violator_id`, `ticket_id`, `submitted`, `closed`,
+/// `evidence_count`.
 ///
 /// Needs: any signed-in account; the rows are those the caller's list shows.
 #[utoipa::path(

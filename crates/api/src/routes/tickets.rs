@@ -136,9 +136,9 @@ async fn list_tickets(
 /// with `'` in CSV; a character the encoding cannot hold is replaced. `cursor` and `limit` are
 /// refused (422): choose rows with `range`.
 ///
-/// Columns: `category`, `priority`, `status`, `title`, `assignees`, `attack`, `incident`,
+/// Columns: `id`, `category`, `priority`, `status`, `title`, `assignees`, `attack`, `incident`,
 /// `created`, `explanation_status`, `site`, `approvers`, `registered_by`, `duplicate_count`,
-/// `format`, `closed`, `modified`, `id`, `kind`, `tags`, `created_by`, `risk_score`.
+/// `format`, `closed`, `modified`, `kind`, `tags`, `created_by`, `risk_score`.
 ///
 /// Needs: `TICKET_VIEW` (the caller's sites only).
 #[utoipa::path(

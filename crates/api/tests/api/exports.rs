@@ -418,17 +418,21 @@ async fn libreoffice_opens_the_spreadsheets_and_documents() {
     tickets(&app, site).await;
     let dir = std::env::temp_dir().join(format!("socdesk-lo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
+    // LibreOffice takes seconds per file, longer than the server keeps an idle connection: a
+    // client without a pool of idle connections never sends on one the server is closing.
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("client");
     let export = |format: &'static str, encoding: &'static str| {
-        let app = &app;
+        let (app, client) = (&app, &client);
         async move {
-            let res = app
-                .get(
-                    &format!(
-                        "/api/tickets/export?type={format}&encoding={encoding}&columns=id,title&sort=id"
-                    ),
-                    &app.admin_token,
-                )
-                .await;
+            let res = client
+                .get(format!(
+                    "{}/api/tickets/export?type={format}&encoding={encoding}&columns=id,title&sort=id",
+                    app.address
+                ))
+                .bearer_auth(&app.admin_token)
+                .send()
+                .await
+                .expect("sent");
             assert_eq!(res.status(), StatusCode::OK);
             res.bytes().await.expect("body").to_vec()
         }

@@ -50,7 +50,9 @@ impl RowRange {
             Some(to) => Some(to.parse::<u64>().map_err(|_| bad())?),
             None => None,
         };
-        if first == 0 || last.is_some_and(|l| l < first) {
+        // Row numbers travel to the database as 64-bit signed integers (the start as OFFSET).
+        let too_big = |n: u64| n > i64::MAX as u64;
+        if first == 0 || too_big(first) || last.is_some_and(|l| l < first || too_big(l)) {
             return Err(bad());
         }
         Ok(RowRange { first, last })
@@ -220,7 +222,7 @@ mod tests {
         assert_eq!(RowRange::parse(Some("3..=7")).ok().and_then(|r| r.len()), Some(5));
         assert_eq!(RowRange::parse(Some("10..")).ok(), Some(RowRange { first: 10, last: None }));
         assert_eq!(RowRange::parse(Some("..=5")).ok(), Some(RowRange { first: 1, last: Some(5) }));
-        for bad in ["0..=3", "5..=4", "a..=b", "3", "3..5", "-1.."] {
+        for bad in ["0..=3", "5..=4", "a..=b", "3", "3..5", "-1..", "9223372036854775808.."] {
             assert!(RowRange::parse(Some(bad)).is_err(), "{bad}");
         }
     }
