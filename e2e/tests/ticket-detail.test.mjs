@@ -218,7 +218,7 @@ test('a rule ticket shows its title and body read-only with the reason, its evid
 
   // Details is the first tab and selected; the evidence is a table, `_time` first.
   const tabs = await p.locator('.detail-tablist').getByRole('tab').allTextContents();
-  assert.deepEqual(tabs, ['Details', 'Memo', 'History', 'Explanations']);
+  assert.deepEqual(tabs, ['Details', 'Tasks', 'Memo', 'History', 'Explanations']);
   assert.equal(await p.getByRole('tab', { name: 'Details' }).getAttribute('aria-selected'), 'true');
   const table = p.getByTestId('evidence-table');
   await table.waitFor();
@@ -269,7 +269,7 @@ test('a memo is written in Markdown, previewed, saved with its file; the History
   await openTicket(page, ticket.id);
   const p = panel(page);
   // A hand-made analysis ticket has no Details tab; Memo is shown first.
-  assert.deepEqual(await p.locator('.detail-tablist').getByRole('tab').allTextContents(), ['Memo', 'History', 'Explanations']);
+  assert.deepEqual(await p.locator('.detail-tablist').getByRole('tab').allTextContents(), ['Tasks', 'Memo', 'History', 'Explanations']);
   assert.equal(await p.getByRole('tab', { name: 'Memo' }).getAttribute('aria-selected'), 'true');
   await p.getByText('No memo yet.', { exact: false }).waitFor();
 

@@ -18,7 +18,7 @@ use crate::{
         settings::{
             SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage, departments::DepartmentsPage,
             employees::EmployeesPage, log_tables::LogTablesPage, mail_templates::MailTemplatesPage,
-            options::OptionsPage, outbox::OutboxPage, rules::RulesPage,
+            options::OptionsPage, outbox::OutboxPage, playbooks::PlaybooksPage, rules::RulesPage,
         },
         tickets::TicketsPage,
     },
@@ -99,6 +99,7 @@ pub fn AdminApp() -> impl IntoView {
                         <Route path=path!("options") view=OptionsPage />
                         <Route path=path!("log-tables") view=LogTablesPage />
                         <Route path=path!("rules") view=RulesPage />
+                        <Route path=path!("playbooks") view=PlaybooksPage />
                         <Route path=path!("outbox") view=OutboxPage />
                     </ParentRoute>
                 </ParentRoute>

@@ -4,6 +4,7 @@
 pub use socdesk_types::labels::*;
 use socdesk_types::{
     explanations::ExplanationStatus,
+    playbooks::{StepKind, TaskStatus},
     tickets::{TicketAction, TicketStatus},
 };
 
@@ -55,5 +56,39 @@ pub fn explanation_status_color(s: ExplanationStatus) -> &'static str {
         ExplanationStatus::Awaiting => "#2563eb",
         ExplanationStatus::AuditReturned => "#dc2626",
         ExplanationStatus::AuditCompleted => "#16a34a",
+    }
+}
+
+/// What a playbook step does, in a few words.
+pub fn step_kind(k: StepKind) -> &'static str {
+    match k {
+        StepKind::SetPriority => "Set priority",
+        StepKind::AddTags => "Add tags",
+        StepKind::Assign => "Assign",
+        StepKind::AddMemo => "Add memo",
+        StepKind::CallWebhook => "Call webhook",
+        StepKind::RequestExplanation => "Request explanation",
+    }
+}
+
+/// A playbook task's status.
+pub fn task_status(s: TaskStatus) -> &'static str {
+    match s {
+        TaskStatus::Pending => "Pending",
+        TaskStatus::Running => "Running",
+        TaskStatus::Done => "Done",
+        TaskStatus::Failed => "Failed",
+        TaskStatus::Skipped => "Skipped",
+    }
+}
+
+/// The colour of a task status badge.
+pub fn task_status_color(s: TaskStatus) -> &'static str {
+    match s {
+        TaskStatus::Pending => "#6b7280",
+        TaskStatus::Running => "#2563eb",
+        TaskStatus::Done => "#16a34a",
+        TaskStatus::Failed => "#dc2626",
+        TaskStatus::Skipped => "#9ca3af",
     }
 }

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod mailer;
 pub mod openapi;
 pub mod outbound;
+pub mod playbook_runner;
 pub mod routes;
 pub mod scheduler;
 pub mod settings;

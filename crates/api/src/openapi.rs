@@ -35,6 +35,7 @@ use crate::error::PROBLEM_JSON;
         (name = "audit", description = "Audit log"),
         (name = "settings", description = "Global options"),
         (name = "tickets", description = "Tickets and their workflow"),
+        (name = "playbooks", description = "Playbooks, their runs on tickets and the tasks they record"),
         (name = "departments", description = "The department tree and its managers"),
         (name = "employees", description = "Employees, their CSV import and the automatic primary reviewer"),
         (name = "operations", description = "Health probes"),

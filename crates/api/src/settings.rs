@@ -79,6 +79,9 @@ pub struct Settings {
     /// `SOCDESK_MAIL_RETRY_BASE` (seconds): the wait after a failed delivery, doubling with each
     /// further failure up to 30 minutes.
     pub mail_retry_base: Duration,
+    /// `SOCDESK_PLAYBOOK_LEASE` (seconds): how long a playbook task being worked on is held
+    /// without a renewal; a task left running by a dead process is failed once it runs out.
+    pub playbook_lease: Duration,
 }
 
 /// A configuration value that could not be understood.
@@ -165,6 +168,7 @@ impl Settings {
                 .map_or_else(|| format!("http://{bind}"), |u| u.trim_end_matches('/').to_owned()),
             mail_poll: seconds("SOCDESK_MAIL_POLL", 2)?,
             mail_retry_base: seconds("SOCDESK_MAIL_RETRY_BASE", 15)?,
+            playbook_lease: seconds("SOCDESK_PLAYBOOK_LEASE", 30)?,
         })
     }
 }

@@ -28,6 +28,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Documented paths and methods, for 405 answers.
     pub routes: webapp::RouteTable,
+    /// Wakes this process's playbook runner when a run starts.
+    pub playbook_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Why the server could not start.
@@ -107,6 +109,7 @@ pub struct Application {
     db: DatabaseConnection,
     scheduler: tokio::task::JoinHandle<()>,
     mailer: Option<tokio::task::JoinHandle<()>>,
+    runner: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -134,12 +137,29 @@ impl Application {
         let addr = listener.local_addr()?;
         let doc = openapi_document();
         let routes = webapp::RouteTable::from_openapi(&doc);
-        let state = web::Data::new(AppState { db: db.clone(), jwt, settings: Arc::new(settings), routes });
+        let playbook_wake = Arc::new(tokio::sync::Notify::new());
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            jwt,
+            settings: Arc::new(settings),
+            routes,
+            playbook_wake: playbook_wake.clone(),
+        });
         let json_limit = state.settings.max_json_bytes;
         let mailer = crate::mailer::spawn(db.clone(), &state.settings).map_err(StartupError::Mail)?;
         let scheduler = crate::scheduler::spawn(
             db.clone(),
             crate::scheduler::Duties { tick: state.settings.scheduler_tick, filing: state.settings.filing() },
+        );
+        let runner = crate::playbook_runner::spawn(
+            db.clone(),
+            crate::playbook_runner::RunnerConfig {
+                lease: state.settings.playbook_lease,
+                poll: Duration::from_secs(1),
+                links: state.settings.links(),
+                timeouts: crate::outbound::Timeouts::default(),
+            },
+            playbook_wake,
         );
         let server = HttpServer::new(move || {
             // The docs go first: the `/api` scope would otherwise claim their paths.
@@ -163,7 +183,7 @@ impl Application {
         .shutdown_timeout(30)
         .run();
         tracing::info!("socdesk listening on http://{addr}");
-        Ok(Application { port: addr.port(), server, db, scheduler, mailer })
+        Ok(Application { port: addr.port(), server, db, scheduler, mailer, runner })
     }
 
     /// The port actually bound (useful with port 0).
@@ -180,6 +200,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.scheduler.abort();
+        self.runner.abort();
         if let Some(mailer) = self.mailer {
             mailer.abort();
         }

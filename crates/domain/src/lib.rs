@@ -13,6 +13,7 @@ pub mod mail;
 pub mod markdown;
 pub mod pagination;
 pub mod people;
+pub mod playbooks;
 pub mod rules;
 pub mod secrets;
 pub mod services;

@@ -17,6 +17,7 @@ pub mod page;
 mod patch;
 pub mod people;
 pub mod permission;
+pub mod playbooks;
 pub mod problem;
 pub mod rules;
 pub mod settings;

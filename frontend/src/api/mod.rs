@@ -14,6 +14,7 @@ pub mod logs;
 pub mod mail;
 pub mod markdown;
 pub mod people;
+pub mod playbooks;
 pub mod preferences;
 pub mod rules;
 pub mod settings;

@@ -82,6 +82,7 @@ pub async fn start(backend: &str) -> (DatabaseConnection, String, String) {
         public_url: "http://socdesk.bench".into(),
         mail_poll: Span::seconds(60),
         mail_retry_base: Span::seconds(15),
+        playbook_lease: chrono::Duration::seconds(30),
     };
     let app = Application::build(settings).await.expect("server builds");
     let db = app.db().clone();

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod markdown;
 pub mod me;
 pub mod people;
+pub mod playbooks;
 pub mod preferences;
 pub mod rules;
 pub mod settings;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     settings::configure(cfg);
     logs::configure(cfg);
     rules::configure(cfg);
+    playbooks::configure(cfg);
     people::configure(cfg);
     mail::configure(cfg);
     markdown::configure(cfg);

@@ -22,16 +22,24 @@ use crate::helpers::{ADMIN_PASSWORD, JWT_SECRET, fresh_database_url};
 const PER_BATCH: usize = 500;
 const SOURCES: usize = 5;
 
-struct Server {
-    child: Child,
-    address: String,
-    client: reqwest::Client,
-    token: String,
+/// The real binary running as a child process, with the admin signed in.
+pub struct Server {
+    pub child: Child,
+    pub address: String,
+    pub client: reqwest::Client,
+    pub token: String,
 }
 
 /// Starts the binary on `database_url` and signs the admin in.
 async fn start(database_url: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_socdesk"))
+    start_with(database_url, &[]).await
+}
+
+/// Starts the binary on `database_url` with extra environment variables and signs the admin in.
+pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socdesk"));
+    child.envs(env.iter().copied());
+    let mut child = child
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("SOCDESK_BIND", "127.0.0.1:0")
@@ -83,7 +91,7 @@ async fn start(database_url: &str) -> Server {
 }
 
 impl Server {
-    async fn post(&self, path: &str, body: &Value) -> reqwest::Result<reqwest::Response> {
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Result<reqwest::Response> {
         self.client.post(format!("{}{path}", self.address)).bearer_auth(&self.token).json(body).send().await
     }
 

@@ -84,6 +84,7 @@ pub async fn test_settings() -> Settings {
         public_url: "http://socdesk.test".into(),
         mail_poll: chrono::Duration::seconds(1),
         mail_retry_base: chrono::Duration::seconds(1),
+        playbook_lease: chrono::Duration::seconds(30),
     }
 }
 

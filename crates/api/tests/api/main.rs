@@ -19,6 +19,8 @@ mod helpers;
 mod mail;
 mod markdown;
 mod people;
+mod playbook_restart;
+mod playbooks;
 mod preferences;
 mod rule_explanations;
 mod smtp;

@@ -202,6 +202,20 @@ pub async fn create(
     new: NewExplanation,
     links: &Links,
 ) -> DomainResult<ExplanationDetail> {
+    let txn = db.begin().await?;
+    let id = create_in(&txn, actor, new, links).await?;
+    txn.commit().await?;
+    get(db, actor, id).await
+}
+
+/// [`create`] inside the caller's transaction; answers the new explanation's id (a playbook
+/// step writes it with its task).
+pub async fn create_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    new: NewExplanation,
+    links: &Links,
+) -> DomainResult<i64> {
     let now = Utc::now();
     let mut v = Violations::new();
     let message = new.message.trim().to_owned();
@@ -214,13 +228,12 @@ pub async fn create(
     if new.evidence_record_ids.len() > 1_000 {
         v.push("evidence_record_ids", "at most 1,000 records");
     }
-    let txn = db.begin().await?;
-    let violator = employee_named(&txn, &new.violator_id, "violator_id", &mut v).await?;
+    let violator = employee_named(txn, &new.violator_id, "violator_id", &mut v).await?;
     let manager = match &new.manager_id {
-        Some(id) => employee_named(&txn, id, "manager_id", &mut v).await?,
+        Some(id) => employee_named(txn, id, "manager_id", &mut v).await?,
         None => match &violator {
-            Some(violator) => match primary_reviewer(&txn, &violator.id).await? {
-                Some(found) => employee::Entity::find_by_id(found.id).one(&txn).await?,
+            Some(violator) => match primary_reviewer(txn, &violator.id).await? {
+                Some(found) => employee::Entity::find_by_id(found.id).one(txn).await?,
                 None => {
                     v.push("manager_id", "no manager could be assigned automatically; name one");
                     None
@@ -230,7 +243,7 @@ pub async fn create(
         },
     };
     let auditor = match &new.auditor_id {
-        Some(id) => employee_named(&txn, id, "auditor_id", &mut v).await?,
+        Some(id) => employee_named(txn, id, "auditor_id", &mut v).await?,
         None => None,
     };
     if let (Some(violator), Some(m)) = (&violator, &manager)
@@ -243,12 +256,12 @@ pub async fn create(
     {
         v.push("auditor_id", "the violator cannot review their own explanation");
     }
-    if explanation_category::Entity::find_by_id(new.category_id).one(&txn).await?.is_none() {
+    if explanation_category::Entity::find_by_id(new.category_id).one(txn).await?.is_none() {
         v.push("category_id", "no such explanation category");
     }
     let ticket = match new.ticket_id {
         Some(id) => {
-            let found = visible_tickets(actor).filter(ticket::Column::Id.eq(id)).one(&txn).await?;
+            let found = visible_tickets(actor).filter(ticket::Column::Id.eq(id)).one(txn).await?;
             if found.is_none() {
                 v.push("ticket_id", "no such ticket");
             }
@@ -261,7 +274,7 @@ pub async fn create(
     } else {
         log_record::Entity::find()
             .filter(log_record::Column::Id.is_in(new.evidence_record_ids.iter().copied()))
-            .all(&txn)
+            .all(txn)
             .await?
     };
     if records.len() < new.evidence_record_ids.iter().collect::<std::collections::BTreeSet<_>>().len() {
@@ -287,9 +300,7 @@ pub async fn create(
         ticket,
         records,
     };
-    let row = insert_request(&txn, request, links, now).await?;
-    txn.commit().await?;
-    get(db, actor, row.id).await
+    Ok(insert_request(txn, request, links, now).await?.id)
 }
 
 /// A checked request, ready to be written.

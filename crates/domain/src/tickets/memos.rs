@@ -67,12 +67,24 @@ pub async fn create(
     ticket_id: i64,
     new: NewMemo,
 ) -> DomainResult<Memo> {
+    let txn = db.begin().await?;
+    let memo = create_in(&txn, actor, ticket_id, new).await?;
+    txn.commit().await?;
+    Ok(memo)
+}
+
+/// [`create`] inside the caller's transaction (a playbook step writes its memo with its task).
+pub async fn create_in(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_id: i64,
+    new: NewMemo,
+) -> DomainResult<Memo> {
     let body = new.body.trim().to_owned();
     if body.is_empty() || body.chars().count() > MAX_CHARS {
         return Err(DomainError::invalid("body", format!("must be 1 to {MAX_CHARS} characters")));
     }
-    let txn = db.begin().await?;
-    visible(&txn, actor, ticket_id).await?;
+    visible(txn, actor, ticket_id).await?;
     let now = Utc::now();
     let memo = ticket_memo::ActiveModel {
         ticket_id: Set(ticket_id),
@@ -83,7 +95,7 @@ pub async fn create(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     ticket::Entity::update_many()
         .col_expr(
@@ -94,7 +106,7 @@ pub async fn create(
         )
         .col_expr(ticket::Column::ModifiedAt, Expr::value(now))
         .filter(ticket::Column::Id.eq(ticket_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if new.attachment_ids.len() > attachments::MAX_PER_REQUEST {
         return Err(DomainError::invalid(
@@ -102,9 +114,8 @@ pub async fn create(
             format!("at most {} files per memo", attachments::MAX_PER_REQUEST),
         ));
     }
-    attachments::attach_to_memo(&txn, actor, &new.attachment_ids, ticket_id, memo.id).await?;
-    history(&txn, ticket_id, now, actor, "memo", None, Some(memo.id.to_string()), None).await?;
-    let files = attachments::of_memos(&txn, &[memo.id]).await?.remove(&memo.id).unwrap_or_default();
-    txn.commit().await?;
+    attachments::attach_to_memo(txn, actor, &new.attachment_ids, ticket_id, memo.id).await?;
+    history(txn, ticket_id, now, actor, "memo", None, Some(memo.id.to_string()), None).await?;
+    let files = attachments::of_memos(txn, &[memo.id]).await?.remove(&memo.id).unwrap_or_default();
     to_dto(memo, files)
 }

@@ -384,6 +384,12 @@ pub async fn transition_in(
         }
         err
     })?;
+    // Per the manual: work a playbook started must be finished before approval is asked.
+    if req.action == socdesk_types::tickets::TicketAction::Submit
+        && let Some(why) = crate::playbooks::runs::unfinished_tasks(txn, id).await?
+    {
+        return Err(DomainError::Conflict(why));
+    }
     let now = Utc::now();
     let closed_at = match next {
         TicketStatus::Closed => Some(now),

@@ -13,6 +13,8 @@ pub mod labels;
 pub mod log_tables;
 pub mod mail_template;
 pub mod options;
+pub mod playbook_draft;
+pub mod playbook_form;
 pub mod rule_draft;
 pub mod rule_form;
 pub mod suppressions;

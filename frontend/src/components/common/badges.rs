@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use socdesk_types::{
     explanations::ExplanationStatus,
+    playbooks::TaskStatus,
     tickets::{Priority, TagRef, TicketStatus},
 };
 
@@ -30,6 +31,19 @@ pub fn ExplanationStatusBadge(status: ExplanationStatus) -> impl IntoView {
             style=format!("--badge: {}", labels::explanation_status_color(status))
         >
             {labels::explanation_status(status)}
+        </span>
+    }
+}
+
+/// A playbook task's status as a coloured badge.
+#[component]
+pub fn TaskStatusBadge(status: TaskStatus) -> impl IntoView {
+    view! {
+        <span
+            class=format!("badge status task-{}", status.as_str())
+            style=format!("--badge: {}", labels::task_status_color(status))
+        >
+            {labels::task_status(status)}
         </span>
     }
 }

@@ -8,6 +8,7 @@ pub mod detail;
 pub mod filter_bar;
 pub mod filters;
 pub mod list;
+pub mod run_playbook;
 pub mod trend;
 
 use std::collections::BTreeSet;

@@ -10,6 +10,7 @@ pub mod log_tables;
 pub mod mail_templates;
 pub mod options;
 pub mod outbox;
+pub mod playbooks;
 pub mod rules;
 
 use leptos::prelude::*;
@@ -31,6 +32,7 @@ pub const MENU: &[(&str, &str)] = &[
     ("options", "Global options"),
     ("log-tables", "Log tables"),
     ("rules", "Rules"),
+    ("playbooks", "Playbooks"),
     ("outbox", "Outbox"),
 ];
 

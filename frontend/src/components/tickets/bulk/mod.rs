@@ -1,6 +1,6 @@
 //! The bulk toolbar shown while tickets are ticked: Change Assignee, Change Approver, Change
-//! Status (Restart, Close with a shared reason), Apply Tag, Change Attack, Change Incident and
-//! Clear selection. Each posts one `POST /api/tickets/bulk` over the selection, then shows what
+//! Status (Restart, Close with a shared reason), Apply Tag, Change Attack, Change Incident, Run
+//! Playbook and Clear selection. Each posts one `POST /api/tickets/bulk` over the selection, then shows what
 //! happened to each ticket; the selection stays, so a refused subset can be tried again.
 
 mod dialogs;
@@ -12,7 +12,10 @@ use socdesk_types::{
 };
 
 use self::dialogs::{StatusDialog, TagsDialog};
-use super::use_tickets_screen;
+use super::{
+    run_playbook::{self, RunPlaybookDialog},
+    use_tickets_screen,
+};
 use crate::{
     api::{self, ApiError},
     components::common::{
@@ -34,6 +37,7 @@ enum Asking {
     Approvers,
     Status(BulkAction),
     Tags,
+    Playbook,
 }
 
 /// A bulk request for `action` with nothing set yet (the ids are added when it is sent).
@@ -192,6 +196,30 @@ pub fn BulkToolbar() -> impl IntoView {
             view! { <TagsDialog count=count() on_confirm=confirm on_close=move |_| asking.set(None) /> }
         })
     };
+    let playbook_dialog = move || {
+        (asking.get() == Some(Asking::Playbook)).then(|| {
+            let confirm = move |(id, name): (i64, String)| {
+                if pending.with_untracked(Option::is_some) {
+                    return;
+                }
+                let ids: Vec<i64> = screen.selection.with_untracked(|s| s.iter().copied().collect());
+                if ids.is_empty() || ids.len() > MAX_IDS {
+                    return;
+                }
+                asking.set(None);
+                pending.set(Some(format!("Run playbook {name}: starting on {}…", plural(ids.len()))));
+                spawn_local(async move {
+                    let o = run_playbook::start(session, id, name, ids).await;
+                    pending.set(None);
+                    screen.reload();
+                    outcome.set(Some(o));
+                });
+            };
+            view! {
+                <RunPlaybookDialog target=plural(count()) on_confirm=confirm on_close=move |_| asking.set(None) />
+            }
+        })
+    };
     let results_dialog = move || {
         outcome.get().map(|o| {
             let keep = move |ids: Vec<i64>| {
@@ -253,6 +281,15 @@ pub fn BulkToolbar() -> impl IntoView {
                     </button>
                     <MenuButton label="Change Attack".to_string() items=attack_items.get_value() disabled=blocked />
                     <MenuButton label="Change Incident".to_string() items=incident_items.get_value() disabled=blocked />
+                    <button
+                        type="button"
+                        class="btn btn-secondary btn-small"
+                        disabled=blocked
+                        data-testid="bulk-run-playbook"
+                        on:click=move |_| asking.set(Some(Asking::Playbook))
+                    >
+                        "Run Playbook"
+                    </button>
                 </Show>
                 <button
                     type="button"
@@ -276,6 +313,7 @@ pub fn BulkToolbar() -> impl IntoView {
             {people_dialog}
             {status_dialog}
             {tags_dialog}
+            {playbook_dialog}
         </Show>
         // Outside the toolbar: the answer shows even if the selection was cleared meanwhile.
         {results_dialog}

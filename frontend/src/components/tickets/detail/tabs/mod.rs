@@ -1,5 +1,5 @@
-//! The tabs below the body: Details (rule tickets and tickets with evidence), Memo, History and
-//! Explanations. A proper tablist: arrow keys, Home and End move between the tabs. A tab's
+//! The tabs below the body: Details (rule tickets and tickets with evidence), Tasks, Memo,
+//! History and Explanations. A proper tablist: arrow keys, Home and End move between the tabs. A tab's
 //! content is drawn when first shown and then kept, so a half-written memo survives a look at
 //! the history.
 
@@ -7,6 +7,7 @@ pub mod details;
 pub mod explanations;
 pub mod history;
 pub mod memo;
+pub mod tasks;
 
 use leptos::prelude::*;
 use socdesk_types::tickets::{CreatedBy, TicketKind};
@@ -17,6 +18,7 @@ use self::{
     explanations::ExplanationsTab,
     history::HistoryTab,
     memo::MemoTab,
+    tasks::TasksTab,
 };
 use super::state::use_detail;
 
@@ -24,6 +26,7 @@ use super::state::use_detail;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Details,
+    Tasks,
     Memo,
     History,
     Explanations,
@@ -33,6 +36,7 @@ impl Tab {
     fn key(self) -> &'static str {
         match self {
             Tab::Details => "details",
+            Tab::Tasks => "tasks",
             Tab::Memo => "memo",
             Tab::History => "history",
             Tab::Explanations => "explanations",
@@ -42,6 +46,7 @@ impl Tab {
     fn label(self) -> &'static str {
         match self {
             Tab::Details => "Details",
+            Tab::Tasks => "Tasks",
             Tab::Memo => "Memo",
             Tab::History => "History",
             Tab::Explanations => "Explanations",
@@ -86,11 +91,11 @@ pub fn DetailTabs() -> impl IntoView {
         .with_untracked(|t| t.kind == TicketKind::Detection || t.created_by == CreatedBy::System);
     let evidence = EvidenceFeed::start(detail.id);
     let tabs = Memo::new(move |_| {
-        let mut tabs = Vec::with_capacity(4);
+        let mut tabs = Vec::with_capacity(5);
         if rule_ticket || evidence.has_any() {
             tabs.push(Tab::Details);
         }
-        tabs.extend([Tab::Memo, Tab::History, Tab::Explanations]);
+        tabs.extend([Tab::Tasks, Tab::Memo, Tab::History, Tab::Explanations]);
         tabs
     });
     let active = RwSignal::new(if rule_ticket { Tab::Details } else { Tab::Memo });
@@ -158,6 +163,7 @@ pub fn DetailTabs() -> impl IntoView {
             <Show when=move || tabs.with(|t| t.contains(&Tab::Details))>
                 {panel(Tab::Details, ViewFn::from(move || view! { <DetailsTab evidence=evidence /> }))}
             </Show>
+            {panel(Tab::Tasks, ViewFn::from(|| view! { <TasksTab /> }))}
             {panel(Tab::Memo, ViewFn::from(|| view! { <MemoTab /> }))}
             {panel(Tab::History, ViewFn::from(|| view! { <HistoryTab /> }))}
             {panel(Tab::Explanations, ViewFn::from(|| view! { <ExplanationsTab /> }))}
