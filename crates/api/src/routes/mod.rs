@@ -15,8 +15,11 @@ pub mod logs;
 pub mod mail;
 pub mod markdown;
 pub mod me;
+pub mod notification_providers;
 pub mod people;
 pub mod preferences;
+pub mod propagation;
+pub mod reputation;
 pub mod rules;
 pub mod settings;
 pub mod tickets;
@@ -48,6 +51,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     markdown::configure(cfg);
     explanations::configure(cfg);
     explanation_attachments::configure(cfg);
+    notification_providers::configure(cfg);
+    propagation::configure(cfg);
+    reputation::configure(cfg);
 }
 
 /// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.
