@@ -13,6 +13,7 @@ pub mod labels;
 pub mod log_tables;
 pub mod mail_template;
 pub mod options;
+pub mod providers;
 pub mod rule_draft;
 pub mod rule_form;
 pub mod suppressions;

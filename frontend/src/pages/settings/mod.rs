@@ -8,8 +8,10 @@ pub mod departments;
 pub mod employees;
 pub mod log_tables;
 pub mod mail_templates;
+pub mod notification_providers;
 pub mod options;
 pub mod outbox;
+pub mod reputation;
 pub mod rules;
 
 use leptos::prelude::*;
@@ -29,6 +31,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("departments", "Departments"),
     ("mail-templates", "Mail templates"),
     ("options", "Global options"),
+    ("notification-providers", "Notification providers"),
+    ("reputation", "Reputation"),
     ("log-tables", "Log tables"),
     ("rules", "Rules"),
     ("outbox", "Outbox"),
