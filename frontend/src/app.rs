@@ -18,7 +18,8 @@ use crate::{
         settings::{
             SettingsLayout, accounts::AccountsPage, catalogue::CataloguePage, departments::DepartmentsPage,
             employees::EmployeesPage, log_tables::LogTablesPage, mail_templates::MailTemplatesPage,
-            options::OptionsPage, outbox::OutboxPage, playbooks::PlaybooksPage, rules::RulesPage,
+            notification_providers::NotificationProvidersPage, options::OptionsPage, outbox::OutboxPage,
+            playbooks::PlaybooksPage, reputation::ReputationPage, rules::RulesPage,
         },
         tickets::TicketsPage,
     },
@@ -97,6 +98,8 @@ pub fn AdminApp() -> impl IntoView {
                         <Route path=path!("departments") view=DepartmentsPage />
                         <Route path=path!("mail-templates") view=MailTemplatesPage />
                         <Route path=path!("options") view=OptionsPage />
+                        <Route path=path!("notification-providers") view=NotificationProvidersPage />
+                        <Route path=path!("reputation") view=ReputationPage />
                         <Route path=path!("log-tables") view=LogTablesPage />
                         <Route path=path!("rules") view=RulesPage />
                         <Route path=path!("playbooks") view=PlaybooksPage />

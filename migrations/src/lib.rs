@@ -15,6 +15,7 @@ mod m0008_explanation_categories;
 mod m0009_explanations;
 mod m0010_explanation_attachments;
 mod m0011_ticket_list_sorts;
+mod m0012_propagation;
 mod m0013_playbooks;
 mod util;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_explanations::Migration),
             Box::new(m0010_explanation_attachments::Migration),
             Box::new(m0011_ticket_list_sorts::Migration),
+            Box::new(m0012_propagation::Migration),
             Box::new(m0013_playbooks::Migration),
         ]
     }

@@ -30,6 +30,15 @@ pub enum ApiError {
     /// A documented path asked with a method it does not have.
     #[error("{method} {path} is not supported; use {}", allowed.join(", "))]
     MethodNotAllowed { method: String, path: String, allowed: Vec<String> },
+    /// A service socdesk calls is not set up (no API key...): the detail says where to set it.
+    #[error("{0}")]
+    NotConfigured(String),
+    /// A quota of calls to another service is used up.
+    #[error("{detail}")]
+    QuotaExceeded { retry_after_secs: u64, detail: String },
+    /// A service socdesk called failed or was not called (refused address, timeout, 5xx).
+    #[error("{0}")]
+    Upstream(String),
 }
 
 /// Shorthand for handler results.
@@ -59,6 +68,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported Media Type"),
             ApiError::RouteNotFound => ("not-found", "Not Found"),
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method Not Allowed"),
+            ApiError::NotConfigured(_) => ("not-configured", "Service Unavailable"),
+            ApiError::QuotaExceeded { .. } => ("quota-exceeded", "Too Many Requests"),
+            ApiError::Upstream(_) => ("upstream", "Bad Gateway"),
         }
     }
 
@@ -114,6 +126,9 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::RouteNotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Upstream(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -133,6 +148,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Domain(DomainError::Unavailable(_)) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::QuotaExceeded { retry_after_secs, .. } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::MethodNotAllowed { allowed, .. } => {
                 response.insert_header((header::ALLOW, allowed.join(", ")));

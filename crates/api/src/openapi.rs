@@ -38,6 +38,8 @@ use crate::error::PROBLEM_JSON;
         (name = "playbooks", description = "Playbooks, their runs on tickets and the tasks they record"),
         (name = "departments", description = "The department tree and its managers"),
         (name = "employees", description = "Employees, their CSV import and the automatic primary reviewer"),
+        (name = "notification providers", description = "SMS and messenger webhooks that ticket propagation calls"),
+        (name = "reputation", description = "VirusTotal lookups of IPs, domains, URLs and file hashes"),
         (name = "operations", description = "Health probes"),
     )
 )]

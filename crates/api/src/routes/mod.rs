@@ -15,9 +15,12 @@ pub mod logs;
 pub mod mail;
 pub mod markdown;
 pub mod me;
+pub mod notification_providers;
 pub mod people;
 pub mod playbooks;
 pub mod preferences;
+pub mod propagation;
+pub mod reputation;
 pub mod rules;
 pub mod settings;
 pub mod tickets;
@@ -50,6 +53,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     markdown::configure(cfg);
     explanations::configure(cfg);
     explanation_attachments::configure(cfg);
+    notification_providers::configure(cfg);
+    propagation::configure(cfg);
+    reputation::configure(cfg);
 }
 
 /// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.

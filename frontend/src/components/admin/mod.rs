@@ -15,6 +15,7 @@ pub mod mail_template;
 pub mod options;
 pub mod playbook_draft;
 pub mod playbook_form;
+pub mod providers;
 pub mod rule_draft;
 pub mod rule_form;
 pub mod suppressions;

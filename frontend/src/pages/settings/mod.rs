@@ -8,9 +8,11 @@ pub mod departments;
 pub mod employees;
 pub mod log_tables;
 pub mod mail_templates;
+pub mod notification_providers;
 pub mod options;
 pub mod outbox;
 pub mod playbooks;
+pub mod reputation;
 pub mod rules;
 
 use leptos::prelude::*;
@@ -30,6 +32,8 @@ pub const MENU: &[(&str, &str)] = &[
     ("departments", "Departments"),
     ("mail-templates", "Mail templates"),
     ("options", "Global options"),
+    ("notification-providers", "Notification providers"),
+    ("reputation", "Reputation"),
     ("log-tables", "Log tables"),
     ("rules", "Rules"),
     ("playbooks", "Playbooks"),

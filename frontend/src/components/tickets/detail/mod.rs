@@ -7,6 +7,7 @@ mod body;
 mod controls;
 mod header;
 mod people;
+mod propagate;
 mod request;
 mod sidebar;
 mod state;

@@ -8,6 +8,7 @@ use super::{
     attachments::AttachmentsProperty,
     controls::{Choice, ChoiceSelect, Property},
     people::{People, PeopleProperty},
+    propagate::PropagationProperty,
     state::{SaveNote, Saving, use_detail},
     status::StatusProperties,
     tags::TagsProperty,
@@ -29,6 +30,7 @@ pub fn TicketSidebar() -> impl IntoView {
             <PeopleProperty which=People::Approvers />
             <TagsProperty />
             <AttachmentsProperty />
+            <PropagationProperty />
             <TicketFacts />
         </div>
     }

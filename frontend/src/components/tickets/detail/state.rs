@@ -166,6 +166,11 @@ impl Detail {
         });
     }
 
+    /// The ticket was propagated: its history has a new entry.
+    pub fn propagated(self) {
+        self.changed();
+    }
+
     fn changed(self) {
         if self.changes.is_disposed() {
             return;

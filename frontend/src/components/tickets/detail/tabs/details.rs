@@ -11,7 +11,9 @@ use crate::{
             badges::StatusBadge,
             records::{RecordRow, RecordTable},
         },
-        tickets::detail::{request::ExplanationRequestButton, state::use_detail},
+        tickets::detail::{
+            request::ExplanationRequestButton, state::use_detail, tabs::reputation::ReputationSection,
+        },
     },
     format,
     session::{Session, use_session},
@@ -54,6 +56,11 @@ impl EvidenceFeed {
         self.total.get().is_some_and(|t| t > 0)
     }
 
+    /// The records fetched so far (reactive).
+    pub fn records(&self) -> RwSignal<Vec<EvidenceRecord>> {
+        self.records
+    }
+
     /// Fetches the next page (the first, the first time).
     fn more(self) {
         if self.loading.get_untracked() {
@@ -86,6 +93,7 @@ pub fn DetailsTab(evidence: EvidenceFeed) -> impl IntoView {
     view! {
         <ExplanationRequestButton />
         <EvidenceTable feed=evidence />
+        <ReputationSection feed=evidence />
         <RelatedTickets />
     }
 }

@@ -7,6 +7,7 @@ pub mod details;
 pub mod explanations;
 pub mod history;
 pub mod memo;
+pub mod reputation;
 pub mod tasks;
 
 use leptos::prelude::*;
