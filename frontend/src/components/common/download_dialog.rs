@@ -359,7 +359,8 @@ mod tests {
                 ("priority", "high"),
                 ("sort", "-created_at"),
                 ("file_name", "tickets-2026-12-02"),
-                ("columns", "title,id"),
+                // The catalogue's order, whatever order they were ticked in.
+                ("columns", "id,title"),
                 ("type", "json"),
                 ("encoding", "utf-8"),
                 ("range", "2..=9"),
