@@ -23,7 +23,13 @@ use crate::error::PROBLEM_JSON;
             `application/problem+json` (RFC 9457); validation failures list every invalid field in `errors`.",
         license(name = "AGPL-3.0-or-later"),
     ),
-    components(schemas(socdesk_types::Problem, socdesk_types::FieldError)),
+    // The export's query enums appear only in parameters, which utoipa does not collect.
+    components(schemas(
+        socdesk_types::Problem,
+        socdesk_types::FieldError,
+        socdesk_types::export::ExportFormat,
+        socdesk_types::export::ExportEncoding
+    )),
     tags(
         (name = "auth", description = "Sign in and out"),
         (name = "accounts", description = "Accounts and API keys"),
