@@ -46,15 +46,13 @@ pub async fn deliver(
     allow_private: bool,
     timeouts: Timeouts,
 ) -> Delivery {
-    let checked = match outbound::check(&provider.url, allow_private).await {
-        Ok(c) => c,
-        Err(refusal) => return failed(provider, format!("refused: {refusal}")),
+    let request = match outbound::request(reqwest::Method::POST, &provider.url, allow_private, timeouts).await
+    {
+        Ok(r) => r,
+        Err(outbound::Prepare::Refused(refusal)) => return failed(provider, format!("refused: {refusal}")),
+        Err(outbound::Prepare::Client(e)) => return failed(provider, format!("the request failed: {e}")),
     };
-    let client = match checked.client(timeouts) {
-        Ok(c) => c,
-        Err(e) => return failed(provider, format!("the request failed: {e}")),
-    };
-    let mut request = client.post(checked.url.clone()).json(body);
+    let mut request = request.json(body);
     for h in &provider.headers {
         request = request.header(h.name.as_str(), h.value.as_str());
     }

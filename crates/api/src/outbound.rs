@@ -94,6 +94,28 @@ pub async fn check(raw: &str, allow_private: bool) -> Result<CheckedUrl, Refusal
     Ok(CheckedUrl { url, addrs })
 }
 
+/// Why an outbound request could not be prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum Prepare {
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("{0}")]
+    Client(reqwest::Error),
+}
+
+/// A `method` request to `raw`, checked and on a client pinned to the checked addresses (see
+/// [`check`] and [`CheckedUrl::client`]); the caller adds headers and body and sends it.
+pub async fn request(
+    method: reqwest::Method,
+    raw: &str,
+    allow_private: bool,
+    timeouts: Timeouts,
+) -> Result<reqwest::RequestBuilder, Prepare> {
+    let checked = check(raw, allow_private).await.map_err(Prepare::Refused)?;
+    let client = checked.client(timeouts).map_err(Prepare::Client)?;
+    Ok(client.request(method, checked.url))
+}
+
 /// Whether `ip` is an address on the public internet.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {

@@ -183,13 +183,13 @@ async fn call_webhook(
     let body =
         BodyTemplate::parse(&p.body_template).map_err(|e| format!("the body template: {e}"))?.render(&values);
     let allow_private = settings::allow_private_network_targets(db).await.map_err(|e| steps::reason(&e))?;
-    let checked = outbound::check(&p.url, allow_private)
+    let request = outbound::request(reqwest::Method::POST, &p.url, allow_private, config.timeouts)
         .await
-        .map_err(|r| format!("the webhook was not called: {r}"))?;
-    let client =
-        checked.client(config.timeouts).map_err(|e| format!("the webhook client could not be built: {e}"))?;
-    let mut request =
-        client.post(checked.url.clone()).header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+        .map_err(|e| match e {
+            outbound::Prepare::Refused(r) => format!("the webhook was not called: {r}"),
+            outbound::Prepare::Client(e) => format!("the webhook client could not be built: {e}"),
+        })?;
+    let mut request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
     for (name, value) in &p.headers {
         request = request.header(name.as_str(), value.as_str());
     }

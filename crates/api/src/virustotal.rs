@@ -124,15 +124,15 @@ pub async fn lookup(db: &DatabaseConnection, indicator: &Indicator) -> ApiResult
     }
     let url = format!("{}{}", config.base_url.trim_end_matches('/'), indicator.api_path());
     let allow_private = allow_private_network_targets(db).await?;
-    let checked = outbound::check(&url, allow_private)
-        .await
-        .map_err(|refusal| ApiError::Upstream(format!("VirusTotal was not called: {refusal}")))?;
     let timeouts = Timeouts::default();
-    let client = checked
-        .client(timeouts)
-        .map_err(|e| ApiError::Upstream(format!("VirusTotal could not be called: {e}")))?;
-    let answer = client
-        .get(checked.url.clone())
+    let request =
+        outbound::request(reqwest::Method::GET, &url, allow_private, timeouts).await.map_err(|e| {
+            ApiError::Upstream(match e {
+                outbound::Prepare::Refused(refusal) => format!("VirusTotal was not called: {refusal}"),
+                outbound::Prepare::Client(e) => format!("VirusTotal could not be called: {e}"),
+            })
+        })?;
+    let answer = request
         .header("x-apikey", key)
         .header(reqwest::header::ACCEPT, "application/json")
         .send()
