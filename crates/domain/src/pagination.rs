@@ -219,6 +219,25 @@ where
     fetch_ordered(db, select, ordering, true, page, key).await
 }
 
+/// Rows past `(value, id)` in `(sort, id)` order. Written `sort <= v AND (sort < v OR id < i)`
+/// (descending) rather than `sort < v OR (sort = v AND id < i)`: both databases walk an index
+/// on `(sort, id)` from the bound only for the first form; with the second they scan from the
+/// list's start and filter, so each page costs as much as every page before it.
+pub fn after_key<C: ColumnTrait>(
+    sort: C,
+    id: C,
+    value: Value,
+    after_id: Value,
+    descending: bool,
+) -> Condition {
+    let (reach, beyond) = if descending {
+        (sort.lte(value.clone()), Condition::any().add(sort.lt(value)).add(id.lt(after_id)))
+    } else {
+        (sort.gte(value.clone()), Condition::any().add(sort.gt(value)).add(id.gt(after_id)))
+    };
+    Condition::all().add(reach).add(beyond)
+}
+
 fn bad_cursor() -> DomainError {
     DomainError::invalid("cursor", "is not a cursor this list returned")
 }
@@ -251,15 +270,14 @@ where
                 return Err(bad_cursor());
             }
             Condition::all().add(ordering.sort.is_null()).add(beyond(ordering.id, after_id))
-        } else {
+        } else if nulls_last {
             let value: Value = after.k.clone().into();
-            let mut rest = Condition::any()
+            Condition::any()
                 .add(beyond(ordering.sort, value.clone()))
-                .add(Condition::all().add(ordering.sort.eq(value)).add(beyond(ordering.id, after_id)));
-            if nulls_last {
-                rest = rest.add(ordering.sort.is_null());
-            }
-            rest
+                .add(Condition::all().add(ordering.sort.eq(value)).add(beyond(ordering.id, after_id)))
+                .add(ordering.sort.is_null())
+        } else {
+            after_key(ordering.sort, ordering.id, after.k.clone().into(), after_id, ordering.descending)
         };
         query = query.filter(rest);
     }
@@ -290,6 +308,40 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SQLite's plan for a page after a cursor: the bound must be an index search, not a scan
+    /// from the list's start (which made page N cost N pages).
+    #[tokio::test]
+    async fn a_page_after_a_cursor_starts_at_the_cursor_in_the_index() {
+        use crate::entities::ticket;
+        use sea_orm::{Database, DbBackend, QueryTrait, Statement};
+        let db = Database::connect("sqlite::memory:").await.expect("in-memory SQLite");
+        for sql in [
+            "CREATE TABLE tickets (id INTEGER PRIMARY KEY, created_at TEXT, title TEXT)",
+            "CREATE INDEX ix_tickets_created ON tickets (created_at, id)",
+        ] {
+            db.execute_unprepared(sql).await.expect("schema");
+        }
+        for descending in [true, false] {
+            let at: Value = "2026-01-01".into();
+            let condition =
+                after_key(ticket::Column::CreatedAt, ticket::Column::Id, at, 7i64.into(), descending);
+            let order = if descending { "DESC" } else { "ASC" };
+            let query = ticket::Entity::find().select_only().column(ticket::Column::Id).filter(condition);
+            let sql = format!(
+                "EXPLAIN QUERY PLAN {} ORDER BY created_at {order}, id {order} LIMIT 10",
+                query.build(DbBackend::Sqlite)
+            );
+            let plan = db.query_all_raw(Statement::from_string(DbBackend::Sqlite, sql)).await.expect("plan");
+            let detail: Vec<String> =
+                plan.iter().map(|r| r.try_get::<String>("", "detail").expect("detail")).collect();
+            let bound = if descending { "created_at<?" } else { "created_at>?" };
+            assert!(
+                detail.iter().any(|d| d.starts_with("SEARCH") && d.contains(bound)),
+                "descending={descending}: {detail:?}"
+            );
+        }
+    }
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {

@@ -2,7 +2,7 @@
 //! at most `max_records` matches paged by a keyset cursor.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use socdesk_types::{
     Page,
     logs::{KeywordMode, LogRecord, LogSearch},
@@ -17,7 +17,7 @@ use crate::{
         query::{self, Expr, RecordView},
         records::view_of,
     },
-    pagination::{PageRequest, SortKey},
+    pagination::{PageRequest, SortKey, after_key},
 };
 
 /// Records read per query while scanning.
@@ -126,8 +126,12 @@ pub async fn search(db: &impl ConnectionTrait, table: &str, req: LogSearch) -> D
             select = select.filter(log_record::Column::EmpKey.eq(emp.as_str()));
         }
         if let Some((t, id)) = position {
-            select = select.filter(Condition::any().add(log_record::Column::Time.lt(t)).add(
-                Condition::all().add(log_record::Column::Time.eq(t)).add(log_record::Column::Id.lt(id)),
+            select = select.filter(after_key(
+                log_record::Column::Time,
+                log_record::Column::Id,
+                t.into(),
+                id.into(),
+                true,
             ));
         }
         let rows = select
