@@ -22,7 +22,7 @@ use cells::{explanation_cells, ticket_cells};
 pub use writer::{Cell, Writer};
 
 /// Rows read per query.
-pub const CHUNK_ROWS: u64 = 500;
+pub const CHUNK_ROWS: u64 = 2000;
 
 /// Which rows of the filtered, sorted list: `first..=last`, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
