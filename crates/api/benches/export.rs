@@ -150,7 +150,8 @@ async fn main() {
             run.rss_growth_kib as f64 / 1024.0
         );
     }
-    let query = "SELECT id, title, priority, status, created_at FROM tickets ORDER BY created_at DESC, id DESC";
+    let query =
+        "SELECT id, title, priority, status, created_at FROM tickets ORDER BY created_at DESC, id DESC";
     let floor = if backend == "postgres" {
         Some(("COPY … TO STDOUT (psql)", copy_to_stdout(&database_url, query)))
     } else {

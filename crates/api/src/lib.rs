@@ -1,6 +1,7 @@
 //! socdesk's REST API server: configuration, startup, authentication, routes and OpenAPI.
 
 pub mod auth;
+pub mod conditional;
 pub mod downloads;
 pub mod error;
 pub mod extract;

@@ -173,6 +173,7 @@ impl Application {
                 .configure(routes::health::configure)
                 .split_for_parts();
             app.default_service(web::to(webapp::fallback))
+                .wrap(middleware::from_fn(crate::conditional::get))
                 // gzip / brotli / zstd for whoever asks; the web app's files come precompressed
                 // and are left alone (they carry their Content-Encoding already).
                 .wrap(actix_web::middleware::Compress::default())

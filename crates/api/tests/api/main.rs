@@ -7,6 +7,7 @@ mod accounts;
 mod api_keys;
 mod auth;
 mod catalog;
+mod conditional_gets;
 mod conventions;
 mod crash;
 mod detection;
