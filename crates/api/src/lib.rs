@@ -6,6 +6,7 @@ pub mod downloads;
 pub mod error;
 pub mod extract;
 pub mod mailer;
+pub mod migrate;
 pub mod notify;
 pub mod openapi;
 pub mod outbound;

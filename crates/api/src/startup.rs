@@ -45,9 +45,15 @@ pub enum StartupError {
     Mail(String),
 }
 
-/// Opens the database named by the settings, creating the SQLite file's folder if needed, and
-/// applies every pending migration.
+/// Opens the database named by the settings and applies every pending migration.
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
+    let db = open(settings).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Opens the database named by the settings, creating the SQLite file's folder if needed.
+pub async fn open(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
     let url = &settings.database_url;
     let mut options = ConnectOptions::new(url.clone());
     options
@@ -75,9 +81,7 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, StartupE
             settings.db_max_connections
         });
     }
-    let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    Ok(Database::connect(options).await?)
 }
 
 /// The folder of a `sqlite://path/file.db?...` URL, if it names a file.

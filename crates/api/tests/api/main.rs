@@ -19,6 +19,7 @@ mod exports;
 mod helpers;
 mod mail;
 mod markdown;
+mod migrate_command;
 mod people;
 mod playbook_restart;
 mod playbooks;
