@@ -1,6 +1,7 @@
 //! socdesk's REST API server: configuration, startup, authentication, routes and OpenAPI.
 
 pub mod auth;
+pub mod backup;
 pub mod conditional;
 pub mod downloads;
 pub mod error;

@@ -6,6 +6,7 @@
 mod accounts;
 mod api_keys;
 mod auth;
+mod backup_command;
 mod catalog;
 mod conditional_gets;
 mod conventions;
