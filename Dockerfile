@@ -16,6 +16,7 @@ USER socdesk
 WORKDIR /var/lib/socdesk
 ENV SOCDESK_WEB_DIR=/usr/share/socdesk/web SOCDESK_BIND=0.0.0.0:8080
 EXPOSE 8080
-HEALTHCHECK CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+# bash (not dash) speaks /dev/tcp; the slim image has no curl.
+HEALTHCHECK --interval=5s --retries=20 CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /readyz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["/usr/local/bin/socdesk"]
 CMD ["serve"]

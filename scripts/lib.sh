@@ -54,6 +54,11 @@ ensure_libreoffice() {
   }
 }
 
+# docker-compose (Debian's, v1.29): only to check docker-compose.yml; no Docker engine needed.
+ensure_compose() {
+  command -v docker-compose >/dev/null 2>&1 || { step "installing docker-compose"; apt_install --no-install-recommends docker-compose; }
+}
+
 ensure_schemathesis() {
   command -v schemathesis >/dev/null 2>&1 || { step "installing schemathesis"; python3 -m pip install -q 'schemathesis==4.32.5'; }
 }

@@ -11,11 +11,15 @@ ensure_rust_components
 ensure_postgres
 ensure_chromium
 ensure_libreoffice
+ensure_compose
 ensure_schemathesis
 ensure_aiosmtpd
 
 step "format"
 cargo fmt --all -- --check
+
+step "docker-compose.yml is valid"
+docker-compose -f docker-compose.yml config -q
 
 step "clippy (server crates, warnings denied)"
 cargo clippy --all-targets -- -D warnings
