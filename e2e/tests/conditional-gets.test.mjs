@@ -36,6 +36,13 @@ const listFetches = (page) =>
       .map((e) => ({ transfer: e.transferSize, body: e.encodedBodySize })),
   );
 
+/** The list fetches after the `seen` ones, once one more has finished. */
+const afterMore = (page, seen, what) =>
+  eventually(async () => {
+    const all = await listFetches(page);
+    return all.length > seen.length && all;
+  }, what);
+
 test('an unchanged list is revalidated without its body; a changed one comes whole', async () => {
   const page = await newPage(browser);
   await signIn(page, server.url, 'admin', server.adminPassword);
@@ -45,10 +52,7 @@ test('an unchanged list is revalidated without its body; a changed one comes who
 
   const first = await listFetches(page);
   await refresh();
-  const second = await eventually(async () => {
-    const all = await listFetches(page);
-    return all.length > first.length && all;
-  }, 'a refresh request');
+  const second = await afterMore(page, first, 'a refresh request');
   const full = first[first.length - 1];
   const revalidated = second[second.length - 1];
   assert.ok(full.transfer > full.body, `the first answer carried its body: ${JSON.stringify(full)}`);
@@ -60,10 +64,7 @@ test('an unchanged list is revalidated without its body; a changed one comes who
 
   await admin('POST', '/api/tickets', { site_id: site.id, kind: 'analysis', title: 'A new one' });
   await refresh();
-  const third = await eventually(async () => {
-    const all = await listFetches(page);
-    return all.length > second.length && all;
-  }, 'a refresh request after a change');
+  const third = await afterMore(page, second, 'a refresh request after a change');
   const changed = third[third.length - 1];
   assert.ok(changed.transfer > changed.body && changed.body > full.body, JSON.stringify(changed));
   await page.getByText('A new one').waitFor();

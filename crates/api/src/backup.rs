@@ -5,10 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::{migrate, settings::Settings, startup};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
-use socdesk_migrations::{Migrator, MigratorTrait};
-
-use crate::settings::Settings;
 
 /// Why a backup or restore did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -31,14 +29,7 @@ pub enum BackupError {
 
 /// The SQLite file the settings name.
 fn database_file(settings: &Settings) -> Result<PathBuf, BackupError> {
-    let path = settings
-        .database_url
-        .strip_prefix("sqlite:")
-        .map(|p| p.trim_start_matches("//"))
-        .and_then(|p| p.split('?').next())
-        .filter(|p| !p.is_empty() && *p != ":memory:")
-        .ok_or(BackupError::NotSqlite)?;
-    Ok(PathBuf::from(path))
+    startup::sqlite_file(&settings.database_url).map(PathBuf::from).ok_or(BackupError::NotSqlite)
 }
 
 fn url_of(file: &Path, mode: &str) -> String {
@@ -86,17 +77,15 @@ async fn check_open_backup(db: &DatabaseConnection, file: &Path) -> Result<(), B
     if verdict != ["ok"] {
         return Err(not(format!("integrity check: {}", verdict.join("; "))));
     }
-    let recorded = query("SELECT version FROM seaql_migrations")
+    let recorded = migrate::recorded(db)
         .await
-        .map_err(|_| not("it has no socdesk schema".into()))?;
-    let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_owned()).collect();
-    for row in recorded {
-        let version: String = row.try_get("", "version")?;
-        if !known.contains(&version) {
-            return Err(BackupError::Newer(file.to_owned(), version));
-        }
+        .map_err(|e| not(e.to_string()))?
+        .ok_or_else(|| not("it has no socdesk schema".into()))?;
+    let known = migrate::all_migrations();
+    match recorded.into_iter().find(|version| !known.contains(version)) {
+        Some(newer) => Err(BackupError::Newer(file.to_owned(), newer)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Replaces the database with the backup `source`, refusing while any process has it open.

@@ -22,33 +22,32 @@ pub struct Report {
 }
 
 /// Every migration's name, in order.
-fn all_migrations() -> Vec<String> {
+pub(crate) fn all_migrations() -> Vec<String> {
     Migrator::migrations().iter().map(|m| m.name().to_owned()).collect()
 }
 
-/// The migrations `db` has not recorded, read without writing anything.
-async fn pending(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+/// The migrations `db` records as applied, or `None` when it has no socdesk schema; read
+/// without writing anything.
+pub(crate) async fn recorded(db: &DatabaseConnection) -> Result<Option<BTreeSet<String>>, DbErr> {
     if !SchemaManager::new(db).has_table("seaql_migrations").await? {
-        return Ok(all_migrations());
+        return Ok(None);
     }
     let sql = "SELECT version FROM seaql_migrations";
     let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await?;
-    let done: BTreeSet<String> =
-        rows.iter().filter_map(|r| r.try_get::<String>("", "version").ok()).collect();
-    Ok(all_migrations().into_iter().filter(|name| !done.contains(name)).collect())
+    Ok(Some(rows.iter().map(|r| r.try_get::<String>("", "version")).collect::<Result<_, _>>()?))
 }
 
-/// A SQLite URL's file, when the URL names one.
-fn sqlite_file(url: &str) -> Option<&str> {
-    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//").split('?').next()?;
-    (!path.is_empty() && path != ":memory:").then_some(path)
+/// The migrations `db` has not recorded.
+async fn pending(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    let done = recorded(db).await?.unwrap_or_default();
+    Ok(all_migrations().into_iter().filter(|name| !done.contains(name)).collect())
 }
 
 /// Runs the command against the settings' database.
 pub async fn run(settings: &Settings, dry_run: bool) -> Result<Report, StartupError> {
     let url = &settings.database_url;
     if dry_run {
-        if let Some(file) = sqlite_file(url)
+        if let Some(file) = startup::sqlite_file(url)
             && !std::path::Path::new(file).exists()
         {
             // Nothing to open: a dry run must not create the file.
@@ -71,13 +70,6 @@ pub async fn run(settings: &Settings, dry_run: bool) -> Result<Report, StartupEr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sqlite_urls_name_their_file() {
-        assert_eq!(sqlite_file("sqlite://./data/socdesk.db?mode=rwc"), Some("./data/socdesk.db"));
-        assert_eq!(sqlite_file("sqlite::memory:"), None);
-        assert_eq!(sqlite_file("postgres://x@h/db"), None);
-    }
 
     #[test]
     fn migrations_have_unique_names_in_order() {

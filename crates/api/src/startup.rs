@@ -84,14 +84,19 @@ pub async fn open(settings: &Settings) -> Result<DatabaseConnection, StartupErro
     Ok(Database::connect(options).await?)
 }
 
-/// The folder of a `sqlite://path/file.db?...` URL, if it names a file.
+/// The file a `sqlite://path/file.db?...` URL names (none for `sqlite::memory:` or another
+/// database).
+pub fn sqlite_file(url: &str) -> Option<&str> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//").split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// The folder of a `sqlite://path/file.db?...` URL, if it names a file in one.
 fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
-    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let path = path.split('?').next().unwrap_or("");
-    if path.is_empty() || path == ":memory:" {
-        return None;
-    }
-    std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf())
+    std::path::Path::new(sqlite_file(url)?)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.to_path_buf())
 }
 
 /// The OpenAPI document of every registered route, with the shared conventions applied.
@@ -230,7 +235,7 @@ fn security_headers() -> middleware::DefaultHeaders {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_dir;
+    use super::{sqlite_dir, sqlite_file};
 
     #[test]
     fn sqlite_urls_name_their_folder() {
@@ -238,5 +243,8 @@ mod tests {
         assert_eq!(sqlite_dir("sqlite:///tmp/x/s.db"), Some("/tmp/x".into()));
         assert_eq!(sqlite_dir("sqlite::memory:"), None);
         assert_eq!(sqlite_dir("sqlite://s.db"), None);
+        assert_eq!(sqlite_file("sqlite://./data/socdesk.db?mode=rwc"), Some("./data/socdesk.db"));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x@h/db"), None);
     }
 }
