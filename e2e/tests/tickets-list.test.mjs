@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, artifacts } from './server.mjs';
+import { startServer, launchBrowser, newPage, artifacts, eventually } from './server.mjs';
 import { apiAs, createAccount, passwordOf, signIn } from './api.mjs';
 
 let server;
@@ -322,6 +322,8 @@ test('auto-refresh picks up a ticket created over the API and keeps selection an
   // The choice is saved for the account.
   await page.reload();
   await page.locator('tbody tr').first().waitFor();
+  // The saved choice arrives with the account's preferences, which load beside the list.
+  await eventually(async () => (await page.getByLabel('Auto-refresh').inputValue()) === '1', 'the saved interval');
   assert.equal(await page.getByLabel('Auto-refresh').inputValue(), '1');
   await page.getByLabel('Auto-refresh').selectOption({ label: 'Stop' });
   await page.waitForTimeout(300);
