@@ -2,12 +2,13 @@
 //! signed in, and the rule for authenticated calls (renew the access token once on a 401, and
 //! end the session when that fails, which sends the user to the login page).
 
-use std::{cell::RefCell, future::Future};
+use std::{cell::RefCell, future::Future, time::Duration};
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use socdesk_types::auth::{LoginRequest, Me, TokenResponse};
+use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
 
@@ -108,7 +109,8 @@ impl Session {
         if stored(ACCESS).as_deref() == Some(token.as_str())
             && let Err(e) = self.refresh().await
         {
-            if e.is_unauthorized() || matches!(&e, ApiError::Server(p) if p.status == 400) {
+            if e.is_unauthorized() || matches!(&e, ApiError::Server(p) if p.status == 400 || p.status == 409)
+            {
                 self.end();
             }
             return Err(e);
@@ -130,7 +132,18 @@ impl Session {
             slot.get_or_insert_with(|| {
                 async move {
                     let result = match stored(REFRESH) {
-                        Some(refresh_token) => api::auth::refresh(refresh_token).await.map(|t| self.start(t)),
+                        Some(sent) => match api::auth::refresh(sent.clone()).await {
+                            Ok(tokens) => {
+                                self.start(tokens);
+                                Ok(())
+                            }
+                            // Another window of this browser exchanged the same pair a moment
+                            // ago; its answer lands in the shared storage shortly.
+                            Err(ApiError::Server(p)) if p.status == 409 => {
+                                pair_stored_by_another_window(&sent).await.ok_or(ApiError::Server(p))
+                            }
+                            Err(e) => Err(e),
+                        },
                         None => Err(ApiError::SignedOut),
                     };
                     REFRESHING.with_borrow_mut(|slot| *slot = None);
@@ -143,6 +156,26 @@ impl Session {
         });
         exchange.await
     }
+}
+
+/// Waits up to three seconds for the storage to hold a refresh token other than `sent`: the one
+/// another window received for it.
+async fn pair_stored_by_another_window(sent: &str) -> Option<()> {
+    for _ in 0..30 {
+        if stored(REFRESH).is_some_and(|t| t != sent) {
+            return Some(());
+        }
+        pause(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+async fn pause(duration: Duration) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(move || drop(resolve.call0(&JsValue::NULL)), duration);
+    });
+    // A timer's promise never rejects.
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The session provided by [`crate::app::App`].

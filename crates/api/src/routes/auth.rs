@@ -86,13 +86,15 @@ async fn login(
 /// Exchanges a refresh token for a new token pair.
 ///
 /// Each refresh token works once; presenting a used one again ends its whole session (it was
-/// probably stolen).
+/// probably stolen) — except within 30 seconds of its exchange, when the answer is 409 and the
+/// session lives on: two windows of one browser renewing the same stored pair at once.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
         (status = 401, description = "Invalid, used or expired refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The token was exchanged less than 30 seconds ago (by another window): nothing issued, the session lives on", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]

@@ -1,4 +1,5 @@
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use socdesk_api::auth::jwt::JwtKeys;
 
@@ -103,12 +104,54 @@ async fn refresh_rotates_the_token_and_a_used_refresh_token_ends_the_session() {
     let access = second["access_token"].as_str().expect("token");
     assert_eq!(app.get("/api/me", access).await.status(), StatusCode::OK);
 
-    // Replaying the first token: refused, and the session it belongs to is over.
+    // Replayed at once (a second window of the browser renewing the same stored pair): refused
+    // with 409, nothing issued, and the session lives on.
+    let replay = refresh(first["refresh_token"].as_str().expect("rt")).await;
+    let problem = assert_problem(replay, StatusCode::CONFLICT).await;
+    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("another window")), "{problem}");
+    assert_eq!(app.get("/api/me", access).await.status(), StatusCode::OK);
+
+    // Replayed once the grace is over: a stolen copy. Refused, and the session is over.
+    app.db
+        .execute_unprepared(
+            "UPDATE refresh_tokens SET used_at = '2020-01-01 00:00:00+00:00' WHERE used_at IS NOT NULL",
+        )
+        .await
+        .expect("age the exchange");
     assert_problem(refresh(first["refresh_token"].as_str().expect("rt")).await, StatusCode::UNAUTHORIZED)
         .await;
     assert_problem(refresh(second["refresh_token"].as_str().expect("rt")).await, StatusCode::UNAUTHORIZED)
         .await;
     assert_problem(app.get("/api/me", access).await, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn two_windows_renewing_one_pair_at_once_keep_the_session() {
+    let app = spawn_app().await;
+    let tokens = app.login_ok("admin", ADMIN_PASSWORD).await;
+    let body = json!({"refresh_token": tokens["refresh_token"]});
+    let (a, b) = tokio::join!(
+        app.request(Method::POST, "/api/auth/refresh", None, Some(body.clone())),
+        app.request(Method::POST, "/api/auth/refresh", None, Some(body)),
+    );
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let winner: Value = if a.status() == StatusCode::OK { a } else { b }.json().await.expect("json");
+    // The pair the faster window got works, and renews again.
+    assert_eq!(
+        app.get("/api/me", winner["access_token"].as_str().expect("at")).await.status(),
+        StatusCode::OK
+    );
+    let res = app
+        .request(
+            Method::POST,
+            "/api/auth/refresh",
+            None,
+            Some(json!({"refresh_token": winner["refresh_token"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
 }
 
 #[tokio::test]

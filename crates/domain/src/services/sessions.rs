@@ -3,7 +3,10 @@
 //! A session is created by a login. Access tokens (JWTs, made by the API layer) name their
 //! session, so revoking it ends them at once. Each refresh token is usable once: using it marks
 //! it used and issues the next one; presenting a used token again means it leaked, so the whole
-//! session is revoked.
+//! session is revoked — unless the token was exchanged only moments ago ([`REUSE_GRACE`]): two
+//! windows of one browser share the stored pair and renew it at the same moment, and the slower
+//! one must not end the session the faster one just renewed. It is refused (`Conflict`) and
+//! picks up the pair the other window stored.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -21,6 +24,11 @@ use crate::{
         login_throttle::{self, ThrottlePolicy},
     },
 };
+
+/// How long after its exchange a refresh token presented again is taken for a second window of
+/// the same browser (refused, session kept) rather than a stolen copy (session revoked). It
+/// hands out nothing either way.
+pub const REUSE_GRACE: Duration = Duration::seconds(30);
 
 /// The message for every failed login: the same for an unknown login and a wrong password.
 pub const BAD_CREDENTIALS: &str = "invalid login or password";
@@ -103,7 +111,8 @@ pub async fn login(
 }
 
 /// Exchanges a refresh token for the next one, extending the session by `lifetime`. Fails with
-/// `Unauthenticated` for an unknown, used (the session is then revoked), revoked or expired token.
+/// `Unauthenticated` for an unknown, used (the session is then revoked), revoked or expired token,
+/// and with `Conflict` for a token exchanged less than [`REUSE_GRACE`] ago.
 pub async fn refresh(
     db: &DatabaseConnection,
     lifetime: Duration,
@@ -128,6 +137,13 @@ pub async fn refresh(
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {
+        // Claimed by a concurrent exchange after it was read (`used_at` still empty) or shortly
+        // before: the other window of this browser holds the next pair.
+        if current.used_at.is_none_or(|used| now - used < REUSE_GRACE) {
+            return Err(DomainError::Conflict(
+                "the refresh token was just exchanged by another window; use the pair it stored".into(),
+            ));
+        }
         revoke(&txn, current.session_id).await?;
         txn.commit().await?;
         tracing::warn!(session_id = current.session_id, "refresh token reused: session revoked");
