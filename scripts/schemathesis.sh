@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs schemathesis against a freshly started server's /api/openapi.json, authenticated with an
 # admin API key: no 5xx, every status, content type, header and body as documented, 405 for
-# undocumented methods, no operation that ignores authentication.
+# undocumented methods, no operation that ignores authentication. The live-update stream
+# (/api/events) never ends by design, so it is left out here and tested by the integration
+# tests (crates/api/tests/api/events.rs) instead.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_schemathesis
@@ -29,5 +31,6 @@ schemathesis run "$base/api/openapi.json" \
   -H "Authorization: Bearer $key" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,unsupported_method,ignored_auth \
   --phases examples,coverage,fuzzing,stateful \
+  --exclude-path /api/events \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-50}" --seed 20261122 --workers 1 --no-color
 if grep -q "panicked" "$dir/server.log"; then cat "$dir/server.log"; die "the server panicked during schemathesis"; fi

@@ -17,6 +17,7 @@ mod m0010_explanation_attachments;
 mod m0011_ticket_list_sorts;
 mod m0012_propagation;
 mod m0013_playbooks;
+mod m0014_change_events;
 mod util;
 
 /// Every migration, in order.
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_ticket_list_sorts::Migration),
             Box::new(m0012_propagation::Migration),
             Box::new(m0013_playbooks::Migration),
+            Box::new(m0014_change_events::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod conditional;
 pub mod downloads;
 pub mod error;
 pub mod extract;
+pub mod live;
 pub mod mailer;
 pub mod migrate;
 pub mod notify;

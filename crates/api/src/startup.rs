@@ -30,6 +30,8 @@ pub struct AppState {
     pub routes: webapp::RouteTable,
     /// Wakes this process's playbook runner when a run starts.
     pub playbook_wake: Arc<tokio::sync::Notify>,
+    /// Live updates for `/api/events`.
+    pub live: crate::live::Hub,
 }
 
 /// Why the server could not start.
@@ -119,6 +121,8 @@ pub struct Application {
     scheduler: tokio::task::JoinHandle<()>,
     mailer: Option<tokio::task::JoinHandle<()>>,
     runner: tokio::task::JoinHandle<()>,
+    live: crate::live::Hub,
+    listener: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -147,12 +151,15 @@ impl Application {
         let doc = openapi_document();
         let routes = webapp::RouteTable::from_openapi(&doc);
         let playbook_wake = Arc::new(tokio::sync::Notify::new());
+        let live = crate::live::Hub::new();
+        let change_listener = crate::live::spawn(db.clone(), live.clone());
         let state = web::Data::new(AppState {
             db: db.clone(),
             jwt,
             settings: Arc::new(settings),
             routes,
             playbook_wake: playbook_wake.clone(),
+            live: live.clone(),
         });
         let json_limit = state.settings.max_json_bytes;
         let mailer = crate::mailer::spawn(db.clone(), &state.settings).map_err(StartupError::Mail)?;
@@ -191,9 +198,21 @@ impl Application {
         })
         .listen(listener)?
         .shutdown_timeout(30)
+        // Stopping is ours (`run_until_stopped`): event streams must end first, or the server
+        // would wait the whole shutdown timeout for them.
+        .disable_signals()
         .run();
         tracing::info!("socdesk listening on http://{addr}");
-        Ok(Application { port: addr.port(), server, db, scheduler, mailer, runner })
+        Ok(Application {
+            port: addr.port(),
+            server,
+            db,
+            scheduler,
+            mailer,
+            runner,
+            live,
+            listener: change_listener,
+        })
     }
 
     /// The port actually bound (useful with port 0).
@@ -206,15 +225,51 @@ impl Application {
         &self.db
     }
 
-    /// Serves until the process is told to stop (SIGINT/SIGTERM), finishing in-flight requests.
+    /// Serves until the process is told to stop (SIGINT/SIGTERM): then it ends the event
+    /// streams, stops accepting connections and finishes the requests in flight (up to 30 s)
+    /// before the background duties stop. A mail being sent is either recorded as sent or
+    /// left leased, and another process (or this one, restarted) sends it after the lease.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let live = self.live.clone();
+        let stopper = tokio::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping: finishing the requests in flight");
+            live.close();
+            handle.stop(true).await;
+        });
         let result = self.server.await;
+        stopper.abort();
+        self.listener.abort();
         self.scheduler.abort();
         self.runner.abort();
         if let Some(mailer) = self.mailer {
             mailer.abort();
         }
         result
+    }
+}
+
+/// SIGINT or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -4,6 +4,7 @@
 //! `DatabaseConnection` when they own a transaction) and return [`DomainError`].
 
 pub mod actor;
+pub mod changes;
 pub mod entities;
 pub mod error;
 pub mod explanations;

@@ -60,7 +60,8 @@ fn unauthenticated(message: &str) -> ApiError {
     ApiError::Domain(DomainError::Unauthenticated(message.to_owned()))
 }
 
-async fn authenticate(state: &AppState, bearer: Option<String>, ip: String) -> Result<Actor, ApiError> {
+/// The caller behind a bearer token or API key, checked afresh (long event streams ask again).
+pub async fn authenticate(state: &AppState, bearer: Option<String>, ip: String) -> Result<Actor, ApiError> {
     let token = bearer
         .ok_or_else(|| unauthenticated("sign in first: send Authorization: Bearer <token or API key>"))?;
     if token.starts_with(API_KEY_PREFIX) {
@@ -77,18 +78,29 @@ async fn authenticate(state: &AppState, bearer: Option<String>, ip: String) -> R
     Ok(accounts::load_actor(&state.db, account_id, AuthMethod::Session, Some(session_id), Some(ip)).await?)
 }
 
+/// The token of `Authorization: Bearer …`, if sent.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned())
+}
+
+impl<P: Policy> Auth<P> {
+    /// The caller, for work that outlives the request's extractor (an event stream).
+    pub fn into_actor(self) -> Actor {
+        self.actor
+    }
+}
+
 impl<P: Policy + 'static> FromRequest for Auth<P> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let bearer = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|t| t.trim().to_owned());
+        let bearer = bearer(req);
         let ip = state.as_ref().map(|s| client_ip(req, s.settings.trust_proxy)).unwrap_or_default();
         Box::pin(async move {
             let state =

@@ -9,6 +9,7 @@ pub mod jwt;
 
 pub use guard::{
     Admin, AnyAccount, Auth, ExplanationAudit, ExplanationView, PeopleRead, Policy, TicketEdit, TicketView,
+    authenticate, bearer,
 };
 
 use actix_web::HttpRequest;

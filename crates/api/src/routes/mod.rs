@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod directory;
+pub mod events;
 pub mod explanation_attachments;
 pub mod explanations;
 pub mod health;
@@ -56,6 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     notification_providers::configure(cfg);
     propagation::configure(cfg);
     reputation::configure(cfg);
+    events::configure(cfg);
 }
 
 /// The version an `If-Match` header names (`3`, `"3"` or `W/"3"`); a malformed one is a 422.
