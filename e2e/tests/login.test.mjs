@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, artifacts } from './server.mjs';
+import { startServer, launchBrowser, newPage, artifacts, trackCalls, settled } from './server.mjs';
 
 const ACCESS = 'socdesk.access_token';
 const REFRESH = 'socdesk.refresh_token';
@@ -114,7 +114,7 @@ test('an expired access token is renewed once; a dead session goes to the login 
   await signIn(page, server.adminPassword);
   // The page's own first calls are answered before the token is spoilt: one still in flight
   // would renew the pair in the page being reloaded, whose answer the reload may lose.
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   const oldRefresh = await stored(page, REFRESH);
 
   // A rejected access token: the app refreshes the pair and carries on.
@@ -125,7 +125,7 @@ test('an expired access token is renewed once; a dead session goes to the login 
   await page.getByTestId('current-user').waitFor();
   await page.waitForURL(/\/tickets$/);
   // Every call that met the rejected token has been answered by now: one refresh served them all.
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   assert.equal(refreshes.length, 1, `exactly one refresh (saw ${refreshes.length})`);
   assert.notEqual(await stored(page, ACCESS), 'not-a-valid-token');
   assert.notEqual(await stored(page, REFRESH), oldRefresh, 'the refresh token rotated');
@@ -154,16 +154,17 @@ test('two windows renewing the same expired token at once both stay signed in', 
   const errors = [];
   const open = async () => {
     const page = await context.newPage();
+    trackCalls(page);
     page.on('pageerror', (e) => errors.push(e.message));
     return page;
   };
   const first = await open();
   await signIn(first, server.adminPassword);
-  await first.waitForLoadState('networkidle');
+  await settled(first);
   const second = await open();
   await second.goto(server.url + '/tickets');
   await second.getByTestId('current-user').waitFor();
-  await second.waitForLoadState('networkidle');
+  await settled(second);
 
   for (let round = 0; round < 3; round++) {
     await first.evaluate((k) => localStorage.setItem(k, JSON.stringify('not-a-valid-token')), ACCESS);
@@ -176,7 +177,7 @@ test('two windows renewing the same expired token at once both stay signed in', 
       await page.getByTestId('current-user').waitFor({ timeout: 10_000 }).catch(() => {
         throw new Error(`round ${round}: a window is at ${page.url()} after the exchanges ${exchanges}`);
       });
-      await page.waitForLoadState('networkidle');
+      await settled(page);
       assert.match(page.url(), /\/tickets$/, `round ${round}: still signed in`);
     }
     assert.ok(exchanges.includes(200), `round ${round}: one window renewed the pair (${exchanges})`);

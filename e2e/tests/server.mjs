@@ -121,12 +121,37 @@ export async function launchBrowser() {
 /** A new page that records uncaught errors and Rust panics, for `assertNoErrors`. */
 export async function newPage(browser) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  trackCalls(page);
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error' && /panicked|RuntimeError|unreachable/.test(m.text())) page.errors.push(m.text());
   });
   return page;
+}
+
+/**
+ * Counts the page's requests in flight, leaving out the live-update stream, which stays open
+ * for as long as the page does (so Playwright's 'networkidle' never comes).
+ */
+export function trackCalls(page) {
+  page.callsInFlight = new Set();
+  page.on('request', (r) => !r.url().endsWith('/api/events') && page.callsInFlight.add(r));
+  for (const done of ['requestfinished', 'requestfailed']) {
+    page.on(done, (r) => page.callsInFlight.delete(r));
+  }
+}
+
+/** Waits until no request (but the live-update stream) has been in flight for 500 ms. */
+export async function settled(page) {
+  const end = Date.now() + 30_000;
+  let quietSince = Date.now();
+  while (Date.now() < end) {
+    if (page.callsInFlight.size > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 500) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`requests still in flight after 30 s: ${[...page.callsInFlight].map((r) => r.url())}`);
 }
 
 /**

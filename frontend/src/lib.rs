@@ -9,5 +9,6 @@ pub mod download;
 pub mod explain;
 pub mod format;
 pub mod labels;
+pub mod live;
 pub mod pages;
 pub mod session;

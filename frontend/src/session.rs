@@ -170,7 +170,8 @@ async fn pair_stored_by_another_window(sent: &str) -> Option<()> {
     None
 }
 
-async fn pause(duration: Duration) {
+/// Waits `duration` (a timer's promise).
+pub(crate) async fn pause(duration: Duration) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         set_timeout(move || drop(resolve.call0(&JsValue::NULL)), duration);
     });

@@ -40,6 +40,8 @@ pub fn Shell() -> impl IntoView {
             navigate(&login, NavigateOptions { replace: true, ..Default::default() });
         }
     });
+    // One live-update stream for every list below.
+    crate::live::provide(session);
     // A fresh copy of the account (after a reload only the tokens are known).
     let me = LocalResource::new(move || session.call(api::auth::me));
     Effect::new(move || {

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::{
     api::{self, ApiError, Params},
+    live::{Topic, use_live},
     session::{Session, use_session},
 };
 
@@ -139,6 +140,9 @@ pub fn DataList<T: ListRow>(
     /// What sits at the toolbar's right end (Add, Download).
     #[prop(optional)]
     actions: Option<ViewFn>,
+    /// The live updates that refresh the list in place, whatever the auto-refresh interval.
+    #[prop(optional)]
+    live: Option<Topic>,
 ) -> impl IntoView {
     let session = use_session();
     let rows = RwSignal::new(Vec::<T>::new());
@@ -231,6 +235,25 @@ pub fn DataList<T: ListRow>(
             start(Load::First);
         }
     });
+
+    // An announced change refreshes in place: at once when the list is idle, else once the
+    // answer under way is in (a burst of announcements makes one refresh).
+    if let (Some(topic), Some(feed)) = (live, use_live()) {
+        let stale = RwSignal::new(false);
+        Effect::new(move |seen: Option<u64>| {
+            let now = feed.changes(topic);
+            if seen.is_some_and(|s| s != now) {
+                stale.set(true);
+            }
+            now
+        });
+        Effect::new(move || {
+            if stale.get() && matches!(load.get(), Load::Idle | Load::Failed(_)) {
+                stale.set(false);
+                start(Load::Refresh);
+            }
+        });
+    }
 
     let busy = Signal::derive(move || matches!(load.get(), Load::First | Load::Refresh | Load::More));
     let on_scroll = move |_| {

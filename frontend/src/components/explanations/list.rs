@@ -14,6 +14,7 @@ use crate::{
         data_list::DataList,
         download_dialog::{DownloadButton, ExportTarget},
     },
+    live::Topic,
 };
 
 /// The explanation list's Download dialog.
@@ -63,6 +64,7 @@ pub fn ExplanationList(bulk: ViewFn, actions: ViewFn) -> impl IntoView {
             empty=empty
             bulk=bulk
             actions=actions
+            live=Topic::Explanations
         />
     }
 }

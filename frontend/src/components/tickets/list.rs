@@ -15,6 +15,7 @@ use crate::{
         data_list::{DataList, ListRow},
         download_dialog::{DownloadButton, ExportTarget},
     },
+    live::Topic,
 };
 
 /// The ticket list's Download dialog.
@@ -89,6 +90,7 @@ pub fn TicketList(
             open=screen.open
             bulk=bulk.unwrap_or_else(|| ViewFn::from(|| ()))
             actions=actions
+            live=Topic::Tickets
         />
     }
 }

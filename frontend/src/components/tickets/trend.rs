@@ -1,6 +1,8 @@
 //! The ticket trend above the list: tickets created per day over the filtered period, stacked
 //! by current status.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use socdesk_types::tickets::TicketTrend;
 
@@ -9,6 +11,7 @@ use crate::{
     api,
     components::common::trend_chart::{ChartDay, Series, TrendChart},
     labels::{self, TICKET_TREND_ORDER},
+    live::{self, Topic},
     session::use_session,
 };
 
@@ -29,8 +32,11 @@ pub fn TicketTrendChart() -> impl IntoView {
     let session = use_session();
     let screen = use_tickets_screen();
     let shown = RwSignal::new(vec![true; TICKET_TREND_ORDER.len()]);
+    // Changes announced live redraw it too, gathered: a bulk close is one fetch, not many.
+    let changes = live::gathered_changes(Topic::Tickets, Duration::from_millis(500));
     let trend = LocalResource::new(move || {
         screen.version.track();
+        changes.track();
         let params = screen.params.get();
         async move { session.call(move |t| api::tickets::trend(t, params.clone())).await }
     });
