@@ -67,7 +67,9 @@ pub fn Property(
     };
     view! {
         <div class="prop" data-testid=test_id>
-            <div class="prop-head">{head} {action.run()}</div>
+            // Reactive: whether the button shows can hang on the account, which a page opened
+            // straight on a ticket learns after the panel is drawn.
+            <div class="prop-head">{head} {move || action.run()}</div>
             {children()}
         </div>
     }
