@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod live;
 pub mod mailer;
+pub mod metrics;
 pub mod migrate;
 pub mod notify;
 pub mod openapi;

@@ -58,6 +58,11 @@ impl Hub {
         (self.updates.subscribe(), self.closing.subscribe())
     }
 
+    /// How many streams are open.
+    pub fn streams(&self) -> usize {
+        self.updates.receiver_count()
+    }
+
     /// Ends every stream (the server is stopping; clients reconnect to another process).
     pub fn close(&self) {
         self.closing.send_replace(true);

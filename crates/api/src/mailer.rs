@@ -2,7 +2,7 @@
 //! Every process runs one; the lease makes sure a mail is sent by one of them at a time, and a
 //! mail whose send failed (server down, refused) is tried again later with back-off.
 
-use std::time::Duration as StdDuration;
+use std::{sync::Arc, time::Duration as StdDuration};
 
 use chrono::{Duration, Utc};
 use lettre::{
@@ -13,7 +13,7 @@ use sea_orm::DatabaseConnection;
 use socdesk_domain::{entities::outbox as outbox_row, mail::outbox};
 use tokio::{task::JoinHandle, time::MissedTickBehavior};
 
-use crate::settings::Settings;
+use crate::{metrics::Metrics, settings::Settings};
 
 /// How long a worker holds a mail it is sending before another may take it.
 const LEASE_SECS: i64 = 120;
@@ -52,11 +52,17 @@ impl Mailer {
 }
 
 /// Delivers what is due once; returns how many mails were sent.
-async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize, socdesk_domain::DomainError> {
+async fn deliver_due(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    metrics: &Metrics,
+) -> Result<usize, socdesk_domain::DomainError> {
     let now = Utc::now();
     let mut sent = 0;
     for mail in outbox::claim(db, now, Duration::seconds(LEASE_SECS), BATCH).await? {
-        match mailer.send(&mail).await {
+        let sent_now = mailer.send(&mail).await;
+        metrics.mail_attempt(sent_now.is_ok());
+        match sent_now {
             Ok(()) => {
                 outbox::delivered(db, mail.id, Utc::now()).await?;
                 sent += 1;
@@ -72,7 +78,11 @@ async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize, 
 
 /// Starts the worker, or nothing when no `SMTP_URL` is set (mail then waits in the outbox).
 /// Configuration errors are reported at start, not at the first mail.
-pub fn spawn(db: DatabaseConnection, settings: &Settings) -> Result<Option<JoinHandle<()>>, String> {
+pub fn spawn(
+    db: DatabaseConnection,
+    settings: &Settings,
+    metrics: Arc<Metrics>,
+) -> Result<Option<JoinHandle<()>>, String> {
     let Some(url) = &settings.smtp_url else {
         tracing::info!("SMTP_URL is not set: mail stays in the outbox (GET /api/outbox)");
         return Ok(None);
@@ -84,7 +94,7 @@ pub fn spawn(db: DatabaseConnection, settings: &Settings) -> Result<Option<JoinH
         interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
         loop {
             interval.tick().await;
-            match deliver_due(&db, &mailer).await {
+            match deliver_due(&db, &mailer, &metrics).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sent = n, "mail delivered"),
                 Err(e) => tracing::warn!(error = %e, "outbox worker failed; retrying next round"),

@@ -18,6 +18,8 @@ pub struct Duties {
     pub tick: chrono::Duration,
     /// Evidence cap and mail links of batch rules; its links also serve reminders.
     pub filing: Filing,
+    /// Counts batch rule matches.
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 /// Starts the loop; it ends when the handle is aborted.
@@ -28,16 +30,17 @@ pub fn spawn(db: DatabaseConnection, duties: Duties) -> JoinHandle<()> {
         interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
         loop {
             interval.tick().await;
-            run_rules(&db, &duties.filing).await;
+            run_rules(&db, &duties.filing, &duties.metrics).await;
             run_reminders(&db, &duties.filing.links).await;
         }
     })
 }
 
-async fn run_rules(db: &DatabaseConnection, filing: &Filing) {
+async fn run_rules(db: &DatabaseConnection, filing: &Filing, metrics: &crate::metrics::Metrics) {
     match batch::run_due(db, Utc::now(), filing).await {
         Ok(runs) => {
             for run in runs {
+                metrics.batch_matched(u64::try_from(run.matched_records).unwrap_or(0));
                 tracing::info!(
                     rule_id = run.rule_id,
                     matched = run.matched_records,

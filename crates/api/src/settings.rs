@@ -34,6 +34,9 @@ pub struct Settings {
     pub database_url: String,
     /// `SOCDESK_DB_MAX_CONNECTIONS`.
     pub db_max_connections: u32,
+    /// `SOCDESK_DB_ACQUIRE_TIMEOUT` (seconds): how long a request waits for a database
+    /// connection before it answers 503 (the database is unreachable or every connection busy).
+    pub db_acquire_timeout: Duration,
     /// `SOCDESK_BIND`: address to listen on; port 0 picks a free one.
     pub bind: SocketAddr,
     /// `SOCDESK_ADMIN_PASSWORD`: password of the `admin` created on first start.
@@ -82,6 +85,9 @@ pub struct Settings {
     /// `SOCDESK_PLAYBOOK_LEASE` (seconds): how long a playbook task being worked on is held
     /// without a renewal; a task left running by a dead process is failed once it runs out.
     pub playbook_lease: Duration,
+    /// `SOCDESK_METRICS_TOKEN`: the bearer token `/metrics` asks for. Unset: `/metrics` answers
+    /// only callers on the loopback interface.
+    pub metrics_token: Option<Secret>,
 }
 
 /// A configuration value that could not be understood.
@@ -145,6 +151,7 @@ impl Settings {
         Ok(Settings {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             db_max_connections: parsed("SOCDESK_DB_MAX_CONNECTIONS", 0)?,
+            db_acquire_timeout: seconds("SOCDESK_DB_ACQUIRE_TIMEOUT", 5)?,
             bind,
             admin_password: var("SOCDESK_ADMIN_PASSWORD").map(Secret::new),
             jwt_secret,
@@ -169,6 +176,7 @@ impl Settings {
             mail_poll: seconds("SOCDESK_MAIL_POLL", 2)?,
             mail_retry_base: seconds("SOCDESK_MAIL_RETRY_BASE", 15)?,
             playbook_lease: seconds("SOCDESK_PLAYBOOK_LEASE", 30)?,
+            metrics_token: var("SOCDESK_METRICS_TOKEN").map(Secret::new),
         })
     }
 }

@@ -32,6 +32,8 @@ pub struct AppState {
     pub playbook_wake: Arc<tokio::sync::Notify>,
     /// Live updates for `/api/events`.
     pub live: crate::live::Hub,
+    /// What `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Why the server could not start.
@@ -58,10 +60,8 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, StartupE
 pub async fn open(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
     let url = &settings.database_url;
     let mut options = ConnectOptions::new(url.clone());
-    options
-        .sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_timeout(Duration::from_secs(10));
+    let acquire = settings.db_acquire_timeout.to_std().unwrap_or(Duration::from_secs(5));
+    options.sqlx_logging(false).acquire_timeout(acquire).connect_timeout(acquire);
     if url.starts_with("sqlite:") {
         if let Some(dir) = sqlite_dir(url) {
             std::fs::create_dir_all(dir)?;
@@ -108,6 +108,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(scope("/api").configure(routes::configure))
         .configure(routes::health::configure)
+        .configure(routes::metrics::configure)
         .split_for_parts();
     Conventions.modify(&mut doc);
     doc
@@ -152,6 +153,7 @@ impl Application {
         let routes = webapp::RouteTable::from_openapi(&doc);
         let playbook_wake = Arc::new(tokio::sync::Notify::new());
         let live = crate::live::Hub::new();
+        let metrics = Arc::new(crate::metrics::Metrics::new());
         let change_listener = crate::live::spawn(db.clone(), live.clone());
         let state = web::Data::new(AppState {
             db: db.clone(),
@@ -160,12 +162,18 @@ impl Application {
             routes,
             playbook_wake: playbook_wake.clone(),
             live: live.clone(),
+            metrics: metrics.clone(),
         });
         let json_limit = state.settings.max_json_bytes;
-        let mailer = crate::mailer::spawn(db.clone(), &state.settings).map_err(StartupError::Mail)?;
+        let mailer =
+            crate::mailer::spawn(db.clone(), &state.settings, metrics.clone()).map_err(StartupError::Mail)?;
         let scheduler = crate::scheduler::spawn(
             db.clone(),
-            crate::scheduler::Duties { tick: state.settings.scheduler_tick, filing: state.settings.filing() },
+            crate::scheduler::Duties {
+                tick: state.settings.scheduler_tick,
+                filing: state.settings.filing(),
+                metrics,
+            },
         );
         let runner = crate::playbook_runner::spawn(
             db.clone(),
@@ -187,6 +195,7 @@ impl Application {
                 .app_data(path_config())
                 .service(scope("/api").configure(routes::configure))
                 .configure(routes::health::configure)
+                .configure(routes::metrics::configure)
                 .split_for_parts();
             app.default_service(web::to(webapp::fallback))
                 .wrap(middleware::from_fn(crate::conditional::get))
@@ -194,6 +203,7 @@ impl Application {
                 // and are left alone (they carry their Content-Encoding already).
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(security_headers())
+                .wrap(middleware::from_fn(crate::metrics::record))
                 .wrap(TracingLogger::default())
         })
         .listen(listener)?

@@ -62,6 +62,7 @@ impl From<DbErr> for DomainError {
             }
             _ => match err {
                 DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => DomainError::Unavailable(err),
+                other if lost_database(&other) => DomainError::Unavailable(other),
                 // SQLite reports a RESTRICT foreign key as a trigger constraint (extended code
                 // 1811), which sea-orm does not classify; it is the same conflict.
                 other if other.to_string().contains("FOREIGN KEY constraint failed") => {
@@ -72,6 +73,34 @@ impl From<DbErr> for DomainError {
                 other => DomainError::Db(other),
             },
         }
+    }
+}
+
+/// Whether a statement failed because the database went away or is refusing work for now
+/// (connection reset, server shutting down or starting, SQLite locked past its busy timeout):
+/// the request may succeed once the database is back, so it answers 503, not 500.
+fn lost_database(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error};
+    let (DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))) = err else {
+        return false;
+    };
+    match &**e {
+        Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        Error::Database(db) => {
+            let sqlite = db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>().is_some();
+            db.code().is_some_and(|code| unavailable_code(sqlite, &code))
+        }
+        _ => false,
+    }
+}
+
+/// SQLite's busy / locked codes (5, 6 and their extended forms); PostgreSQL's
+/// connection-exception class (08…) and its shutdown and start-up codes (57P01–57P03).
+fn unavailable_code(sqlite: bool, code: &str) -> bool {
+    if sqlite {
+        code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+    } else {
+        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
     }
 }
 
@@ -109,5 +138,28 @@ impl Violations {
     /// `Ok` when nothing was recorded, else a [`DomainError::Validation`] with every error.
     pub fn finish(self) -> DomainResult<()> {
         if self.0.is_empty() { Ok(()) } else { Err(DomainError::Validation(self.0)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unavailable_code;
+
+    #[test]
+    fn a_database_going_away_is_told_apart_from_a_bad_statement() {
+        for code in ["08006", "08001", "57P01", "57P03"] {
+            assert!(unavailable_code(false, code), "{code}");
+        }
+        for code in ["23505", "40001", "42P01", "22001", "5", "261"] {
+            assert!(!unavailable_code(false, code), "{code}");
+        }
+        // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT (517), SQLITE_LOCKED_SHAREDCACHE (262).
+        for code in ["5", "6", "517", "262"] {
+            assert!(unavailable_code(true, code), "{code}");
+        }
+        // SQLITE_CONSTRAINT_UNIQUE, SQLITE_ERROR, SQLITE_READONLY.
+        for code in ["2067", "1", "8"] {
+            assert!(!unavailable_code(true, code), "{code}");
+        }
     }
 }

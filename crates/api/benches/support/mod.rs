@@ -59,6 +59,7 @@ pub async fn start(backend: &str) -> (DatabaseConnection, String, String) {
     let settings = Settings {
         database_url: url.clone(),
         db_max_connections: 0,
+        db_acquire_timeout: chrono::Duration::seconds(5),
         bind: "127.0.0.1:0".parse().expect("address"),
         admin_password: Some(Secret::new(ADMIN_PASSWORD)),
         jwt_secret: Some(Secret::new("bench-secret-bench-secret-bench-secret")),
@@ -83,6 +84,7 @@ pub async fn start(backend: &str) -> (DatabaseConnection, String, String) {
         mail_poll: Span::seconds(60),
         mail_retry_base: Span::seconds(15),
         playbook_lease: chrono::Duration::seconds(30),
+        metrics_token: None,
     };
     let app = Application::build(settings).await.expect("server builds");
     let db = app.db().clone();

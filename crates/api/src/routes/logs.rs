@@ -217,7 +217,9 @@ async fn ingest_records(
             ),
         ));
     }
-    Ok(HttpResponse::Ok().json(ingest::ingest(&state.db, &table, lines, &settings.filing()).await?))
+    let result = ingest::ingest(&state.db, &table, lines, &settings.filing()).await?;
+    state.metrics.ingested(&result);
+    Ok(HttpResponse::Ok().json(result))
 }
 
 /// Searches a log table, newest first: a period (`from`..`to`, default the last 24 hours),

@@ -16,6 +16,7 @@ pub mod logs;
 pub mod mail;
 pub mod markdown;
 pub mod me;
+pub mod metrics;
 pub mod notification_providers;
 pub mod people;
 pub mod playbooks;

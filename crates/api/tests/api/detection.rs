@@ -489,7 +489,7 @@ async fn a_failing_rule_is_counted_and_never_blocks_ingestion() {
     assert_eq!(rule["ticket_count"], 0);
 }
 
-async fn batch_rule(p: &Pipeline, threshold: i64) -> Value {
+pub async fn batch_rule(p: &Pipeline, threshold: i64) -> Value {
     let res = p
         .app
         .post(

@@ -61,6 +61,7 @@ pub async fn test_settings() -> Settings {
     Settings {
         database_url: fresh_database_url().await,
         db_max_connections: 0,
+        db_acquire_timeout: chrono::Duration::seconds(5),
         bind: "127.0.0.1:0".parse().expect("address"),
         admin_password: Some(Secret::new(ADMIN_PASSWORD)),
         jwt_secret: Some(Secret::new(JWT_SECRET)),
@@ -85,6 +86,7 @@ pub async fn test_settings() -> Settings {
         mail_poll: chrono::Duration::seconds(1),
         mail_retry_base: chrono::Duration::seconds(1),
         playbook_lease: chrono::Duration::seconds(30),
+        metrics_token: None,
     }
 }
 

@@ -105,6 +105,22 @@ pub async fn depth(db: &impl ConnectionTrait) -> DomainResult<u64> {
     Ok(outbox::Entity::find().filter(outbox::Column::SentAt.is_null()).count(db).await?)
 }
 
+/// Mails not yet delivered, and how many of them have failed at least once (waiting for a retry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    pub pending: u64,
+    pub retrying: u64,
+}
+
+/// The outbox's backlog, for monitoring.
+pub async fn backlog(db: &impl ConnectionTrait) -> DomainResult<Backlog> {
+    let unsent = || outbox::Entity::find().filter(outbox::Column::SentAt.is_null());
+    Ok(Backlog {
+        pending: unsent().count(db).await?,
+        retrying: unsent().filter(outbox::Column::LastError.is_not_null()).count(db).await?,
+    })
+}
+
 /// Leases up to `limit` due mails for `lease`; each is counted as one more attempt.
 pub async fn claim(
     db: &impl ConnectionTrait,

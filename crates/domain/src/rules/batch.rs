@@ -147,6 +147,19 @@ async fn run_loaded(
     Ok(run)
 }
 
+/// How far behind its schedule the most overdue enabled batch rule is (zero when none is due):
+/// the scheduler lag of every process together, since any of them may claim a run.
+pub async fn lag(db: &impl sea_orm::ConnectionTrait, now: DateTime<Utc>) -> DomainResult<Duration> {
+    let oldest = rule::Entity::find()
+        .filter(rule::Column::Kind.eq(RuleKind::Batch.as_str()))
+        .filter(rule::Column::Enabled.eq(true))
+        .filter(rule::Column::NextRunAt.lte(now))
+        .order_by_asc(rule::Column::NextRunAt)
+        .one(db)
+        .await?;
+    Ok(oldest.and_then(|r| r.next_run_at).map_or(Duration::zero(), |due| now - due))
+}
+
 /// Runs every batch rule that is due at `now`, claiming each first so that of several processes
 /// on one database exactly one runs it. Returns the runs this process made.
 pub async fn run_due(
