@@ -18,6 +18,7 @@ mod m0011_ticket_list_sorts;
 mod m0012_propagation;
 mod m0013_playbooks;
 mod m0014_change_events;
+mod m0015_log_partitions;
 mod util;
 
 /// Every migration, in order.
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_propagation::Migration),
             Box::new(m0013_playbooks::Migration),
             Box::new(m0014_change_events::Migration),
+            Box::new(m0015_log_partitions::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ use rand::RngExt;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
 use serde_json::{Value, json};
 use socdesk_domain::{
-    entities::log_record,
+    entities::{log_record, log_record_id},
     logs::{
         ingest::{Line, ingest},
         query::searchable_text,
@@ -130,13 +130,38 @@ async fn main() {
     let records: Vec<Value> = (0..n).map(|i| record(i, &mut rng)).collect();
 
     // The floor: the same rows, same columns and indexes, plain multi-row INSERTs in one
-    // transaction per batch of 1,000; no checks, no rules.
+    // transaction per batch of 1,000 (the `_id`s with ON CONFLICT DO NOTHING into
+    // `log_record_ids`, as ingest stores them); no checks, no rules.
     let floor_id = floor["id"].as_i64().expect("floor id");
+    // PostgreSQL: the month partition the records fall in (ingest makes it itself).
+    let first_time = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).single().expect("date");
+    socdesk_domain::logs::retention::ensure_partitions(&db, [first_time].into_iter())
+        .await
+        .expect("partition");
     let started = Instant::now();
     let received = Utc::now();
     for batch in records.chunks(BATCH) {
         let txn = db.begin().await.expect("txn");
         for chunk in batch.chunks(500) {
+            let ids = chunk.iter().map(|r| log_record_id::ActiveModel {
+                table_id: Set(floor_id),
+                record_id: Set(r["_id"].as_str().expect("_id").to_owned()),
+                time: Set(chrono::DateTime::parse_from_rfc3339(r["_time"].as_str().expect("_time"))
+                    .expect("time")
+                    .with_timezone(&Utc)),
+            });
+            log_record_id::Entity::insert_many(ids)
+                .on_conflict(
+                    sea_orm::sea_query::OnConflict::columns([
+                        log_record_id::Column::TableId,
+                        log_record_id::Column::RecordId,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await
+                .expect("insert ids");
             let rows = chunk.iter().map(|r| {
                 let mut fields = r.as_object().cloned().expect("object");
                 let record_id = fields.remove("_id").and_then(|v| v.as_str().map(str::to_owned));

@@ -85,6 +85,9 @@ pub struct Settings {
     /// `SOCDESK_PLAYBOOK_LEASE` (seconds): how long a playbook task being worked on is held
     /// without a renewal; a task left running by a dead process is failed once it runs out.
     pub playbook_lease: Duration,
+    /// `SOCDESK_LOG_RETENTION_DAYS`: log records whose time is older are removed (whole month
+    /// partitions dropped on PostgreSQL, batched deletes otherwise). Unset or 0: kept forever.
+    pub log_retention: Option<Duration>,
     /// `SOCDESK_METRICS_TOKEN`: the bearer token `/metrics` asks for. Unset: `/metrics` answers
     /// only callers on the loopback interface.
     pub metrics_token: Option<Secret>,
@@ -176,6 +179,16 @@ impl Settings {
             mail_poll: seconds("SOCDESK_MAIL_POLL", 2)?,
             mail_retry_base: seconds("SOCDESK_MAIL_RETRY_BASE", 15)?,
             playbook_lease: seconds("SOCDESK_PLAYBOOK_LEASE", 30)?,
+            log_retention: match parsed::<i64>("SOCDESK_LOG_RETENTION_DAYS", 0)? {
+                0 => None,
+                days if days > 0 => Some(Duration::days(days)),
+                _ => {
+                    return Err(ConfigError {
+                        name: "SOCDESK_LOG_RETENTION_DAYS",
+                        message: "must be a number of days (0: keep forever)".into(),
+                    });
+                }
+            },
             metrics_token: var("SOCDESK_METRICS_TOKEN").map(Secret::new),
         })
     }

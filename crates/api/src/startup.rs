@@ -172,6 +172,7 @@ impl Application {
             crate::scheduler::Duties {
                 tick: state.settings.scheduler_tick,
                 filing: state.settings.filing(),
+                log_retention: state.settings.log_retention,
                 metrics,
             },
         );

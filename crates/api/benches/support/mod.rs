@@ -84,6 +84,7 @@ pub async fn start(backend: &str) -> (DatabaseConnection, String, String) {
         mail_poll: Span::seconds(60),
         mail_retry_base: Span::seconds(15),
         playbook_lease: chrono::Duration::seconds(30),
+        log_retention: None,
         metrics_token: None,
     };
     let app = Application::build(settings).await.expect("server builds");

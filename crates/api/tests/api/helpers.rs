@@ -86,6 +86,7 @@ pub async fn test_settings() -> Settings {
         mail_poll: chrono::Duration::seconds(1),
         mail_retry_base: chrono::Duration::seconds(1),
         playbook_lease: chrono::Duration::seconds(30),
+        log_retention: None,
         metrics_token: None,
     }
 }

@@ -31,6 +31,7 @@ mod preferences;
 mod propagation;
 mod replicas;
 mod reputation;
+mod retention;
 mod rule_explanations;
 mod shutdown;
 mod smtp;

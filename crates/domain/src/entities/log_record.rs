@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub table_id: i64,
-    /// The client's `_id`; unique per table when present.
+    /// The client's `_id`; unique per table when present (see `log_record_id`).
     pub record_id: Option<String>,
     pub time: DateTimeUtc,
     pub emp_key: Option<String>,

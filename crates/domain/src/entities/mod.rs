@@ -13,6 +13,7 @@ pub mod explanation_category;
 pub mod explanation_evidence;
 pub mod explanation_history;
 pub mod log_record;
+pub mod log_record_id;
 pub mod log_schema;
 pub mod log_table;
 pub mod login_failure;

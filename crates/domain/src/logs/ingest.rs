@@ -18,10 +18,11 @@ use socdesk_types::{
 
 use crate::{
     DomainResult,
-    entities::{log_record, log_table, rule},
+    entities::{log_record, log_record_id, log_table, rule},
     logs::{
         catalog::{schema_fields, table_by_name},
         records::{self, Checked},
+        retention,
     },
     rules::{
         Filing,
@@ -83,6 +84,7 @@ pub async fn ingest(
     }
     result.rejected = result.rejections.len() as u64;
 
+    retention::ensure_partitions(db, batch.iter().map(|c| c.time)).await?;
     let txn = db.begin().await?;
     let checked = batch.len();
     let fresh = store(&txn, table.id, batch, now).await?;
@@ -104,9 +106,10 @@ pub async fn ingest(
 }
 
 /// Inserts the batch and returns the records that were new. A record whose `_id` is stored
-/// already (by an earlier batch or a concurrent one) is skipped by the unique index; `RETURNING`
-/// names the `_id`s that went in, so no separate lookup is needed (on PostgreSQL such an
-/// `IN (...)` lookup over a large table cost more than the insert itself).
+/// already (by an earlier batch or a concurrent one) is skipped: its `_id` goes into
+/// `log_record_ids` first, and `RETURNING` names the ones that went in, so no separate lookup is
+/// needed (on PostgreSQL such an `IN (...)` lookup over a large table cost more than the insert
+/// itself). A concurrent batch with the same `_id` waits on that row until this one commits.
 async fn store(
     txn: &impl sea_orm::ConnectionTrait,
     table_id: i64,
@@ -115,29 +118,46 @@ async fn store(
 ) -> DomainResult<Vec<Checked>> {
     let mut inserted: HashSet<String> = HashSet::new();
     for chunk in batch.chunks_mut(CHUNK) {
-        // The stored columns are moved out: rules only read `view` (which holds the fields too).
-        let rows = chunk.iter_mut().map(|c| log_record::ActiveModel {
-            table_id: Set(table_id),
-            record_id: Set(c.record_id.clone()),
-            time: Set(c.time),
-            emp_key: Set(c.emp_key.clone()),
-            fields: Set(Value::Object(std::mem::take(&mut c.fields))),
-            search_text: Set(std::mem::take(&mut c.text)),
-            received_at: Set(now),
-            ..Default::default()
-        });
-        let mut insert = log_record::Entity::insert_many(rows)
-            .on_conflict(
-                OnConflict::columns([log_record::Column::TableId, log_record::Column::RecordId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .into_query();
-        insert.returning_col(log_record::Column::RecordId);
-        for row in txn.query_all(&insert).await? {
-            if let Some(id) = row.try_get_by_index::<Option<String>>(0)? {
-                inserted.insert(id);
+        let ids: Vec<log_record_id::ActiveModel> = chunk
+            .iter()
+            .filter_map(|c| {
+                c.record_id.as_ref().map(|id| log_record_id::ActiveModel {
+                    table_id: Set(table_id),
+                    record_id: Set(id.clone()),
+                    time: Set(c.time),
+                })
+            })
+            .collect();
+        if !ids.is_empty() {
+            let mut insert = log_record_id::Entity::insert_many(ids)
+                .on_conflict(
+                    OnConflict::columns([log_record_id::Column::TableId, log_record_id::Column::RecordId])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .into_query();
+            insert.returning_col(log_record_id::Column::RecordId);
+            for row in txn.query_all(&insert).await? {
+                inserted.insert(row.try_get_by_index::<String>(0)?);
             }
+        }
+        // The stored columns are moved out: rules only read `view` (which holds the fields too).
+        let rows: Vec<log_record::ActiveModel> = chunk
+            .iter_mut()
+            .filter(|c| c.record_id.as_ref().is_none_or(|id| inserted.contains(id)))
+            .map(|c| log_record::ActiveModel {
+                table_id: Set(table_id),
+                record_id: Set(c.record_id.clone()),
+                time: Set(c.time),
+                emp_key: Set(c.emp_key.clone()),
+                fields: Set(Value::Object(std::mem::take(&mut c.fields))),
+                search_text: Set(std::mem::take(&mut c.text)),
+                received_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        if !rows.is_empty() {
+            log_record::Entity::insert_many(rows).exec_without_returning(txn).await?;
         }
     }
     Ok(batch.into_iter().filter(|c| c.record_id.as_ref().is_none_or(|id| inserted.contains(id))).collect())

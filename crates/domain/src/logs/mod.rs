@@ -4,4 +4,5 @@ pub mod catalog;
 pub mod ingest;
 pub mod query;
 pub mod records;
+pub mod retention;
 pub mod search;
