@@ -370,8 +370,8 @@ wire_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
-    /// 1..=1000 ticket ids.
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 1000))]
+    /// 1..=10,000 ticket ids.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 10000))]
     pub ids: Vec<i64>,
     pub action: BulkAction,
     /// Recorded in every ticket's history (the shared reason of a bulk close).

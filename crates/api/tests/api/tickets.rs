@@ -499,6 +499,37 @@ async fn a_bulk_close_reports_each_ticket_and_shares_one_reason() {
 }
 
 #[tokio::test]
+async fn a_bulk_close_takes_up_to_ten_thousand_tickets_in_one_request() {
+    let d = desk().await;
+    let a = d.ticket(json!({})).await;
+    let b = d.ticket(json!({})).await;
+    // 5,000 ids, two of them real: every one gets its result, in the order asked.
+    let mut ids: Vec<i64> = (1_000_000..1_004_998).collect();
+    ids.insert(2_500, a["id"].as_i64().expect("id"));
+    ids.push(b["id"].as_i64().expect("id"));
+    let res = d.app.post("/api/tickets/bulk", &d.editor, json!({"ids": ids, "action": "close"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!((body["succeeded"].as_u64(), body["failed"].as_u64()), (Some(2), Some(4_998)));
+    let results = body["results"].as_array().expect("results");
+    assert_eq!(results.len(), 5_000);
+    assert_eq!(
+        (results[2_500]["id"].clone(), results[2_500]["status"].clone()),
+        (a["id"].clone(), json!("closed"))
+    );
+    assert_eq!(results[4_999]["status"], "closed");
+    assert_eq!(results[0]["error_status"], 404);
+    let history: Value =
+        d.app.get(&format!("/api/tickets/{}/history", a["id"]), &d.editor).await.json().await.expect("json");
+    let closes = history.as_array().expect("history").iter().filter(|h| h["new_value"] == "closed").count();
+    assert_eq!(closes, 1);
+    // More than 10,000 is refused whole.
+    let too_many: Vec<i64> = (1..=10_001).collect();
+    let res = d.app.post("/api/tickets/bulk", &d.editor, json!({"ids": too_many, "action": "close"})).await;
+    assert_eq!(error_fields(&assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await), ["ids"]);
+}
+
+#[tokio::test]
 async fn bulk_tags_assign_and_flags_apply_to_every_ticket() {
     let d = desk().await;
     let a = d.ticket(json!({})).await;

@@ -361,29 +361,8 @@ pub async fn transition_in(
         .await?
         .ok_or(DomainError::NotFound("ticket"))?;
     let links = load_links(txn, &[id]).await?;
-    let assignees = links.assignees.get(&id).cloned().unwrap_or_default();
-    let approvers = links.approvers.get(&id).cloned().unwrap_or_default();
-    let status = assemble::stored("status", &current.status, TicketStatus::parse)?;
     let sod = separation_of_duties(txn).await?;
-    let facts = TicketFacts {
-        status,
-        has_assignee: !assignees.is_empty(),
-        has_approver: !approvers.is_empty(),
-        separation_of_duties: sod,
-    };
-    let roles = roles(actor, &assignees, &approvers);
-    let next = workflow_transition(facts, roles, req.action).map_err(|refusal| {
-        let mut err = refusal_error(refusal);
-        if let DomainError::Conflict(msg) = &mut err {
-            let allowed: Vec<&str> =
-                crate::tickets::workflow::allowed_actions(facts, roles).iter().map(|a| a.as_str()).collect();
-            msg.push_str(&format!(
-                "; allowed actions: {}",
-                if allowed.is_empty() { "none".into() } else { allowed.join(", ") }
-            ));
-        }
-        err
-    })?;
+    let (status, next) = decide(actor, &current, &links, sod, req.action)?;
     // Per the manual: work a playbook started must be finished before approval is asked.
     if req.action == socdesk_types::tickets::TicketAction::Submit
         && let Some(why) = crate::playbooks::runs::unfinished_tasks(txn, id).await?
@@ -420,6 +399,41 @@ pub async fn transition_in(
     )
     .await?;
     get(txn, actor, id).await
+}
+
+/// The status `action` takes `current` from and to, by the workflow's rules for this actor; a
+/// refusal names the status and the actions that are allowed.
+pub(crate) fn decide(
+    actor: &Actor,
+    current: &ticket::Model,
+    links: &crate::tickets::assemble::Links,
+    separation_of_duties: bool,
+    action: socdesk_types::tickets::TicketAction,
+) -> DomainResult<(TicketStatus, TicketStatus)> {
+    let id = current.id;
+    let assignees = links.assignees.get(&id).cloned().unwrap_or_default();
+    let approvers = links.approvers.get(&id).cloned().unwrap_or_default();
+    let status = assemble::stored("status", &current.status, TicketStatus::parse)?;
+    let facts = TicketFacts {
+        status,
+        has_assignee: !assignees.is_empty(),
+        has_approver: !approvers.is_empty(),
+        separation_of_duties,
+    };
+    let roles = roles(actor, &assignees, &approvers);
+    let next = workflow_transition(facts, roles, action).map_err(|refusal| {
+        let mut err = refusal_error(refusal);
+        if let DomainError::Conflict(msg) = &mut err {
+            let allowed: Vec<&str> =
+                crate::tickets::workflow::allowed_actions(facts, roles).iter().map(|a| a.as_str()).collect();
+            msg.push_str(&format!(
+                "; allowed actions: {}",
+                if allowed.is_empty() { "none".into() } else { allowed.join(", ") }
+            ));
+        }
+        err
+    })?;
+    Ok((status, next))
 }
 
 /// The history of a ticket the actor may see, oldest first.

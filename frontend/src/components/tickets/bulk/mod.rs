@@ -28,7 +28,7 @@ use crate::{
 };
 
 /// The most tickets one bulk request may carry (the API's limit).
-pub const MAX_IDS: usize = 1000;
+pub const MAX_IDS: usize = 10_000;
 
 /// The dialog a bulk action asks its parameters in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
