@@ -895,3 +895,59 @@ async fn evidence_is_listed_oldest_first_and_only_on_your_sites() {
     )
     .await;
 }
+
+/// Days are counted in `SOCDESK_TIMEZONE`, daylight saving included, whichever database counts.
+#[tokio::test]
+async fn the_trend_counts_days_in_the_configured_time_zone() {
+    use sea_orm::ConnectionTrait;
+    for (zone, created, expected) in [
+        // New York leaves daylight saving on 1 November 2026: 03:30 UTC is 23:30 on 31 October
+        // (EDT), 04:30 UTC the next day is 23:30 on 1 November (EST).
+        (
+            "America/New_York",
+            ["2026-11-01T03:30:00+00:00", "2026-11-02T04:30:00+00:00", "2026-11-02T05:30:00+00:00"],
+            [("2026-10-31", 1), ("2026-11-01", 1), ("2026-11-02", 1)],
+        ),
+        // Seoul is UTC+9 all year: 20:00 UTC is the next morning.
+        (
+            "Asia/Seoul",
+            ["2026-11-01T14:59:00+00:00", "2026-11-01T15:00:00+00:00", "2026-11-02T20:00:00+00:00"],
+            [("2026-11-01", 1), ("2026-11-02", 1), ("2026-11-03", 1)],
+        ),
+    ] {
+        let mut settings = crate::helpers::test_settings().await;
+        settings.timezone = zone.parse().expect("zone");
+        let app = crate::helpers::spawn_app_with(settings).await;
+        let site = app.site("Seoul").await;
+        for at in created {
+            let t: Value = app
+                .post(
+                    "/api/tickets",
+                    &app.admin_token,
+                    json!({"site_id": site, "kind": "analysis", "title": at}),
+                )
+                .await
+                .json()
+                .await
+                .expect("json");
+            let sql = format!("UPDATE tickets SET created_at = '{at}' WHERE id = {}", t["id"]);
+            app.db.execute_unprepared(&sql).await.expect("backdated");
+        }
+        let trend: Value = app
+            .get("/api/tickets/trend?from=2026-10-25T00:00:00Z&to=2026-11-10T00:00:00Z", &app.admin_token)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(trend["timezone"], zone);
+        let counted: Vec<(String, u64)> = trend["days"]
+            .as_array()
+            .expect("days")
+            .iter()
+            .filter(|d| d["total"].as_u64() > Some(0))
+            .map(|d| (d["date"].as_str().expect("date").to_owned(), d["total"].as_u64().expect("total")))
+            .collect();
+        let expected: Vec<(String, u64)> = expected.iter().map(|(d, n)| ((*d).to_owned(), *n)).collect();
+        assert_eq!(counted, expected, "{zone}");
+    }
+}

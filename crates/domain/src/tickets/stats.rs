@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Offset, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, QuerySelect};
+use sea_orm::{ConnectionTrait, QuerySelect, sea_query::Expr};
 use socdesk_types::tickets::{
     DurationStats, StatusCounts, TicketMetrics, TicketStatus, TicketTrend, TrendDay,
 };
@@ -60,24 +60,51 @@ pub async fn trend(
         (Some(e), Some(t)) => Some(e.min(t)),
         (e, t) => e.or(t),
     };
-    let rows: Vec<(DateTime<Utc>, String)> = filtered(db.get_database_backend(), actor, &bounded)
-        .select_only()
-        .column(ticket::Column::CreatedAt)
-        .column(ticket::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
     let mut days: BTreeMap<NaiveDate, StatusCounts> = BTreeMap::new();
     let mut day = first;
     while day <= last {
         days.insert(day, StatusCounts::default());
         day = day + Days::new(1);
     }
-    for (created, status) in rows {
-        if let (Some(counts), Some(status)) =
-            (days.get_mut(&created.with_timezone(&tz).date_naive()), TicketStatus::parse(&status))
-        {
-            counts.add(status);
+    let backend = db.get_database_backend();
+    let mut add = |date: NaiveDate, status: &str, n: u64| {
+        if let (Some(counts), Some(status)) = (days.get_mut(&date), TicketStatus::parse(status)) {
+            for _ in 0..n {
+                counts.add(status);
+            }
+        }
+    };
+    match local_day_sql(backend, tz, start, end) {
+        // The database counts per local day: a few hundred rows come back, not every ticket.
+        Some(day_sql) => {
+            let rows: Vec<(String, String, i64)> = filtered(backend, actor, &bounded)
+                .select_only()
+                .column_as(Expr::cust(day_sql.clone()), "day")
+                .column(ticket::Column::Status)
+                .column_as(Expr::cust("COUNT(*)"), "n")
+                .group_by(Expr::cust(day_sql))
+                .group_by(ticket::Column::Status)
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (date, status, n) in rows {
+                if let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") {
+                    add(date, &status, u64::try_from(n).unwrap_or(0));
+                }
+            }
+        }
+        // SQLite knows no time zones: a zone whose offset changes within the period is counted here.
+        None => {
+            let rows: Vec<(DateTime<Utc>, String)> = filtered(backend, actor, &bounded)
+                .select_only()
+                .column(ticket::Column::CreatedAt)
+                .column(ticket::Column::Status)
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (created, status) in rows {
+                add(created.with_timezone(&tz).date_naive(), &status, 1);
+            }
         }
     }
     Ok(TicketTrend {
@@ -91,6 +118,39 @@ pub async fn trend(
             })
             .collect(),
     })
+}
+
+/// SQL giving a ticket's creation day in `tz` as `YYYY-MM-DD`: PostgreSQL converts with the
+/// zone itself (daylight saving included); SQLite, which knows no zones, shifts by the zone's
+/// offset when that offset is the same throughout the period. None: count in Rust instead.
+fn local_day_sql(
+    backend: sea_orm::DbBackend,
+    tz: Tz,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+) -> Option<String> {
+    match backend {
+        // Zone names come from chrono-tz's fixed list (letters, digits, `/_+-`): safe to quote.
+        sea_orm::DbBackend::Postgres => Some(format!(
+            "to_char(created_at AT TIME ZONE '{}', 'YYYY-MM-DD')",
+            tz.name().replace('\'', "''")
+        )),
+        sea_orm::DbBackend::Sqlite => {
+            let (start, end) = (start?, end?);
+            let offset = |at: DateTime<Utc>| at.with_timezone(&tz).offset().fix().local_minus_utc();
+            let first = offset(start);
+            // Offsets change at most a few times a year; a look every 12 hours finds any change.
+            let mut at = start;
+            while at < end {
+                if offset(at) != first {
+                    return None;
+                }
+                at += chrono::Duration::hours(12);
+            }
+            (offset(end) == first).then(|| format!("date(created_at, '{:+} minutes')", first / 60))
+        }
+        _ => None,
+    }
 }
 
 /// The value below which `q` of the sorted samples fall (nearest rank).
