@@ -3,7 +3,7 @@
 
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
-use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use actix_web::{App, HttpResponse, HttpServer, dev::Server, middleware, web};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use socdesk_domain::services::{bootstrap, settings as global_settings};
 use socdesk_migrations::{Migrator, MigratorTrait};
@@ -151,6 +151,12 @@ impl Application {
         let addr = listener.local_addr()?;
         let doc = openapi_document();
         let routes = webapp::RouteTable::from_openapi(&doc);
+        // Serialised once: every worker serves these bytes instead of holding the document.
+        let doc_json = web::Bytes::from(
+            serde_json::to_vec(&doc)
+                .map_err(|e| StartupError::Io(std::io::Error::other(format!("OpenAPI document: {e}"))))?,
+        );
+        drop(doc);
         let playbook_wake = Arc::new(tokio::sync::Notify::new());
         let live = crate::live::Hub::new();
         let metrics = Arc::new(crate::metrics::Metrics::new());
@@ -188,8 +194,19 @@ impl Application {
         );
         let server = HttpServer::new(move || {
             // The docs go first: the `/api` scope would otherwise claim their paths.
+            let doc_json = doc_json.clone();
             let (app, _) = App::new()
-                .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc.clone()))
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::new(["/api/openapi.json"])),
+                )
+                .route(
+                    "/api/openapi.json",
+                    web::get().to(move || {
+                        let body = doc_json.clone();
+                        async move { HttpResponse::Ok().content_type("application/json").body(body) }
+                    }),
+                )
                 .into_utoipa_app()
                 .app_data(state.clone())
                 .app_data(JsonLimit(json_limit))
