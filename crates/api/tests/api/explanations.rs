@@ -590,7 +590,12 @@ async fn an_employees_record_counts_normal_and_violated_over_every_date() {
     assert_eq!(record["counts"], json!({"total": 0, "normal": 0, "violated": 0, "open": 0}));
 }
 
-async fn public_upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+pub(crate) async fn public_upload(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
     app.client
         .post(format!("{}/api/public/explanations/{token}/attachments", app.address))

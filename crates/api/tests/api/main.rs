@@ -33,6 +33,7 @@ mod replicas;
 mod reputation;
 mod retention;
 mod rule_explanations;
+mod scorecard;
 mod shutdown;
 mod smtp;
 mod stand_in;

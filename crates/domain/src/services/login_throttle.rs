@@ -28,17 +28,24 @@ fn key(login: &str) -> String {
     login.trim().to_lowercase().chars().take(255).collect()
 }
 
-/// Refuses with [`DomainError::TooManyAttempts`] when the login or the address has used up its
-/// failures in the current window.
+/// Refuses with [`DomainError::TooManyAttempts`] when the address, or the login, has used up its
+/// failures in the current window. The login's budget does not bind an address the account
+/// signed in from lately (`known_address`): guessing one account's password from many addresses
+/// must not lock its owner out, while each address keeps its own budget.
 pub async fn check(
     db: &impl ConnectionTrait,
     policy: ThrottlePolicy,
     login: &str,
     ip: &str,
+    known_address: bool,
 ) -> DomainResult<()> {
     let now = Utc::now();
     let since = now - policy.window;
-    for cond in [login_failure::Column::Login.eq(key(login)), login_failure::Column::Ip.eq(ip)] {
+    let mut budgets = vec![login_failure::Column::Ip.eq(ip)];
+    if !known_address {
+        budgets.push(login_failure::Column::Login.eq(key(login)));
+    }
+    for cond in budgets {
         let recent =
             login_failure::Entity::find().filter(cond.clone()).filter(login_failure::Column::At.gt(since));
         if recent.clone().count(db).await? >= policy.max_failures {

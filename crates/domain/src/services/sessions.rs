@@ -63,6 +63,21 @@ async fn issue_token(db: &impl ConnectionTrait, session_id: i64) -> DomainResult
     Ok(token)
 }
 
+/// How long a successful sign-in makes its address known to the login throttle.
+const KNOWN_ADDRESS_DAYS: i64 = 30;
+
+/// Whether the account signed in from `ip` in the last [`KNOWN_ADDRESS_DAYS`].
+async fn signed_in_from(db: &DatabaseConnection, account_id: i64, ip: &str) -> DomainResult<bool> {
+    let since = Utc::now() - Duration::days(KNOWN_ADDRESS_DAYS);
+    let found = session::Entity::find()
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::Ip.eq(ip))
+        .filter(session::Column::CreatedAt.gt(since))
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Signs in with a password. Fails with `TooManyAttempts` when throttled and `Unauthenticated`
 /// ([`BAD_CREDENTIALS`]) for an unknown login, a wrong password or a disabled account alike.
 pub async fn login(
@@ -73,8 +88,12 @@ pub async fn login(
     password: &str,
     client: &ClientInfo,
 ) -> DomainResult<IssuedSession> {
-    login_throttle::check(db, throttle, login, &client.ip).await?;
     let found = account::Entity::find().filter(account::Column::Login.eq(login.trim())).one(db).await?;
+    let known_address = match &found {
+        Some(a) => signed_in_from(db, a.id, &client.ip).await?,
+        None => false,
+    };
+    login_throttle::check(db, throttle, login, &client.ip, known_address).await?;
     // Verify against a dummy hash for unknown logins so timing does not reveal which exist.
     let hash = found.as_ref().map_or(secrets::dummy_password_hash(), |a| a.password_hash.as_str());
     let password_ok = secrets::verify_password(password, hash);
