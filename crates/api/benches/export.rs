@@ -17,13 +17,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use serde_json::{Value, json};
-
 #[path = "support/seed.rs"]
 mod seed;
 mod support;
-
-use support::ADMIN_PASSWORD;
 
 /// This process's resident set size in KiB (the server runs inside it).
 fn rss_kib() -> u64 {
@@ -120,16 +116,7 @@ async fn main() {
     let seeded = seed::seed(&db, n).await;
     println!("seeded in {:.1} s", seeded.as_secs_f64());
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{address}/api/auth/login"))
-        .json(&json!({"login": "admin", "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let token = support::admin_token(&client, &address).await;
     let columns = "id,title,priority,status,created";
     println!(
         "\n| {backend}, {n} tickets, columns {columns}, newest first | rows | rows/s | first byte | total | MB | RSS growth |"

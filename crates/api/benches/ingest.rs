@@ -26,8 +26,6 @@ use socdesk_domain::{
 
 mod support;
 
-use support::ADMIN_PASSWORD;
-
 const BATCH: usize = 1_000;
 const RULES: usize = 20;
 
@@ -95,11 +93,7 @@ async fn main() {
             res.json::<Value>().await.expect("json")
         }
     };
-    let token = post("/api/auth/login", None, json!({"login": "admin", "password": ADMIN_PASSWORD})).await
-        ["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let token = support::admin_token(&client, &address).await;
     let site = post("/api/sites", Some(&token), json!({"name": "HQ"})).await["id"].as_i64().expect("site");
     let fields = [
         "src_ip:ip",

@@ -281,16 +281,7 @@ async fn main() {
     let (server, address) = start_server(&url).await;
     let pid = server.id().expect("pid");
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{address}/api/auth/login"))
-        .json(&json!({"login": "admin", "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let token = support::admin_token(&client, &address).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_rss = rss_mb(pid);
 

@@ -17,7 +17,6 @@ mod seed;
 mod support;
 
 use seed::seed;
-use support::ADMIN_PASSWORD;
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
     let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
@@ -52,16 +51,7 @@ async fn main() {
     println!("seeded {n} tickets and {n} history rows in {:.1} s", seeded.as_secs_f64());
 
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{address}/api/auth/login"))
-        .json(&json!({"login": "admin", "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let token = login["access_token"].as_str().expect("token").to_owned();
+    let token = support::admin_token(&client, &address).await;
     let from = (Utc::now() - Span::days(90)).format("%Y-%m-%dT00:00:00Z");
     println!("\n| {backend}, {n} tickets | p50 | p99 |\n| --- | --- | --- |");
     for (label, path) in [

@@ -15,6 +15,20 @@ fn random_suffix() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Signs the benchmark's admin in at `address` and returns the access token.
+pub async fn admin_token(client: &reqwest::Client, address: &str) -> String {
+    let login: serde_json::Value = client
+        .post(format!("{address}/api/auth/login"))
+        .json(&serde_json::json!({"login": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    login["access_token"].as_str().expect("token").to_owned()
+}
+
 /// `BENCH_DB`: `sqlite` (default) or `postgres`.
 pub fn backend() -> String {
     std::env::var("BENCH_DB").unwrap_or_else(|_| "sqlite".into())

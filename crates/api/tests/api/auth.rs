@@ -159,19 +159,11 @@ async fn logout_ends_the_session_and_its_access_tokens() {
     let app = spawn_app().await;
     let tokens = app.login_ok("admin", ADMIN_PASSWORD).await;
     let access = tokens["access_token"].as_str().expect("token");
-    let res = app
-        .request(
-            Method::POST,
-            "/api/auth/logout",
-            None,
-            Some(json!({"refresh_token": tokens["refresh_token"]})),
-        )
-        .await;
+    let res = app.logout(&tokens["refresh_token"]).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_problem(app.get("/api/me", access).await, StatusCode::UNAUTHORIZED).await;
     // Logging out again (or with nonsense) is not an error.
-    let res =
-        app.request(Method::POST, "/api/auth/logout", None, Some(json!({"refresh_token": "nonsense"}))).await;
+    let res = app.logout(&json!("nonsense")).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     // Other sessions of the account carry on.
     assert_eq!(app.get("/api/me", &app.admin_token).await.status(), StatusCode::OK);

@@ -179,6 +179,12 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// `POST /api/auth/logout` with the given refresh token.
+    pub async fn logout(&self, refresh_token: &Value) -> Response {
+        self.request(Method::POST, "/api/auth/logout", None, Some(json!({"refresh_token": refresh_token})))
+            .await
+    }
+
     pub async fn login(&self, login: &str, password: &str) -> Response {
         self.login_from(login, password, "10.0.0.1").await
     }

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use socdesk_domain::entities::account;
@@ -173,14 +173,7 @@ async fn scorecard_07_forged_and_ended_access_tokens_are_refused() {
 
     // A real token after its session's logout, and one of an account since disabled.
     let tokens = app.login_ok("admin", ADMIN_PASSWORD).await;
-    let res = app
-        .request(
-            Method::POST,
-            "/api/auth/logout",
-            None,
-            Some(json!({"refresh_token": tokens["refresh_token"]})),
-        )
-        .await;
+    let res = app.logout(&tokens["refresh_token"]).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     forged.push(("after logout", tokens["access_token"].as_str().expect("token").to_owned()));
     let (id, analyst) = app.account_with("analyst", &["TICKET_VIEW"], &[]).await;
