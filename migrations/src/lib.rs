@@ -19,6 +19,7 @@ mod m0012_propagation;
 mod m0013_playbooks;
 mod m0014_change_events;
 mod m0015_log_partitions;
+mod m0016_audit_log_append_only;
 mod util;
 
 /// Every migration, in order.
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_playbooks::Migration),
             Box::new(m0014_change_events::Migration),
             Box::new(m0015_log_partitions::Migration),
+            Box::new(m0016_audit_log_append_only::Migration),
         ]
     }
 }

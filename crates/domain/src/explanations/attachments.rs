@@ -15,7 +15,7 @@ use crate::{
     Actor, DomainError, DomainResult,
     entities::{attachment, explanation},
     explanations::{
-        service::{by_token, may_read, status_of},
+        service::{TokenUse, by_token, may_read, status_of},
         window::can_submit,
         workflow,
     },
@@ -38,7 +38,7 @@ pub async fn upload(
     data: Vec<u8>,
 ) -> DomainResult<Attachment> {
     let now = Utc::now();
-    let e = by_token(db, token, ip, now).await?;
+    let e = by_token(db, token, ip, now, TokenUse::Upload).await?;
     let expiry = settings::options(db).await?.explanation_token_expiry;
     if !can_submit(now, e.created_at, e.deadline, expiry) {
         return Err(DomainError::Conflict("the deadline passed: no more files can be added".into()));
@@ -152,6 +152,6 @@ pub async fn fetch_public(
     ip: &str,
     attachment_id: i64,
 ) -> DomainResult<(Attachment, Vec<u8>)> {
-    let e = by_token(db, token, ip, Utc::now()).await?;
+    let e = by_token(db, token, ip, Utc::now(), TokenUse::Download).await?;
     of_explanation(db, e.id, attachment_id).await
 }

@@ -22,8 +22,8 @@ use socdesk_types::{
 use crate::{
     Actor, DomainError, DomainResult,
     entities::{
-        employee, explanation, explanation_category, explanation_evidence, explanation_history, log_record,
-        log_schema, log_table, rule, ticket, ticket_evidence, token_failure,
+        account, employee, explanation, explanation_category, explanation_evidence, explanation_history,
+        log_record, log_schema, log_table, rule, ticket, ticket_evidence, token_failure,
     },
     error::Violations,
     explanations::{
@@ -37,7 +37,10 @@ use crate::{
     },
     people::reviewer::primary_reviewer,
     secrets,
-    services::settings,
+    services::{
+        audit::{self, AuditActor},
+        settings,
+    },
     tickets::{ranks::priority_rank, scope::visible_tickets},
 };
 
@@ -87,7 +90,7 @@ async fn employee_named(
     Ok(found)
 }
 
-/// One history row.
+/// One history row, and its audit entry (`explanation.<action>`) in the same transaction.
 #[expect(clippy::too_many_arguments, reason = "one row, named columns")]
 pub(crate) async fn step(
     db: &impl ConnectionTrait,
@@ -115,6 +118,22 @@ pub(crate) async fn step(
     }
     .insert(db)
     .await?;
+    let (kind, employee_id, account_id) = actor;
+    let login = match account_id {
+        Some(id) => account::Entity::find_by_id(id).one(db).await?.map(|a| a.login),
+        None => None,
+    };
+    let name = login.unwrap_or_else(|| match employee_id {
+        Some(e) => format!("{kind} {e}"),
+        None => kind.to_owned(),
+    });
+    let detail = serde_json::json!({
+        "role": kind, "employee_id": employee_id,
+        "from": from.map(|s| s.as_str()), "to": to.map(|s| s.as_str()),
+    });
+    let who = AuditActor { id: account_id, name: &name, ip: None };
+    audit::record(db, who, &format!("explanation.{action}"), Some(("explanation", explanation_id)), detail)
+        .await?;
     Ok(row.id)
 }
 
@@ -592,13 +611,35 @@ async fn check_throttle(db: &impl ConnectionTrait, ip: &str, now: DateTime<Utc>)
     Ok(())
 }
 
+/// What a link was used for, as the audit log names it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TokenUse {
+    View,
+    Submit,
+    Upload,
+    Download,
+}
+
+impl TokenUse {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenUse::View => "view",
+            TokenUse::Submit => "submit",
+            TokenUse::Upload => "upload",
+            TokenUse::Download => "download",
+        }
+    }
+}
+
 /// The explanation a live link opens, or the one 404 every dead, unknown or used link gets
-/// (counted against the caller's address).
+/// (counted against the caller's address). Each use of a live link is an audit entry
+/// (`explanation.token_use`), in the caller's transaction.
 pub(crate) async fn by_token(
     db: &impl ConnectionTrait,
     token: &str,
     ip: &str,
     now: DateTime<Utc>,
+    purpose: TokenUse,
 ) -> DomainResult<explanation::Model> {
     check_throttle(db, ip, now).await?;
     let found = if token.len() > 128 {
@@ -611,7 +652,13 @@ pub(crate) async fn by_token(
     };
     let expiry = settings::options(db).await?.explanation_token_expiry;
     match found {
-        Some(e) if link_alive(now, e.created_at, e.deadline, expiry) => Ok(e),
+        Some(e) if link_alive(now, e.created_at, e.deadline, expiry) => {
+            let name = format!("violator {}", e.violator_id);
+            let who = AuditActor { id: None, name: &name, ip: Some(ip) };
+            let detail = serde_json::json!({"use": purpose.as_str(), "employee_id": e.violator_id});
+            audit::record(db, who, "explanation.token_use", Some(("explanation", e.id)), detail).await?;
+            Ok(e)
+        }
         _ => {
             token_failure::Entity::delete_many()
                 .filter(token_failure::Column::At.lt(now - chrono::Duration::seconds(TOKEN_WINDOW_SECS * 2)))
@@ -632,7 +679,7 @@ pub(crate) async fn by_token(
 /// What the violator's page shows.
 pub async fn public_view(db: &DatabaseConnection, token: &str, ip: &str) -> DomainResult<PublicExplanation> {
     let now = Utc::now();
-    let e = by_token(db, token, ip, now).await?;
+    let e = by_token(db, token, ip, now, TokenUse::View).await?;
     let expiry = settings::options(db).await?.explanation_token_expiry;
     let violator = employee::Entity::find_by_id(e.violator_id.clone())
         .one(db)
@@ -678,7 +725,7 @@ pub async fn submit(
     }
     v.finish()?;
     let txn = db.begin().await?;
-    let e = by_token(&txn, token, ip, now).await?;
+    let e = by_token(&txn, token, ip, now, TokenUse::Submit).await?;
     let expiry = settings::options(&txn).await?.explanation_token_expiry;
     if !can_submit(now, e.created_at, e.deadline, expiry) {
         let closes = submission_closes(e.created_at, e.deadline, expiry);

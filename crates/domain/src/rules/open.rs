@@ -26,12 +26,16 @@ use crate::{
         loaded::Loaded,
         template::{Template, text_of},
     },
+    services::audit::AuditActor,
     tickets::{
         ranks::{priority_rank, status_rank},
         service::{DESTINATION_IP, HOST, SOURCE_IP, history_by, search_text, set_links, well_known},
         workflow::initial_status,
     },
 };
+
+/// Who writes what a rule does.
+const SYSTEM: AuditActor<'static> = AuditActor { id: None, name: "system", ip: None };
 
 /// Rows per multi-row INSERT (well under both databases' bound-parameter limits).
 const CHUNK: usize = 500;
@@ -262,17 +266,8 @@ async fn open_ticket(
     .await?;
     set_links(db, model.id, &spec.assignee_ids, &spec.approver_ids, &spec.tag_ids).await?;
     let comment = format!("opened by rule #{} {}", rule.model.id, rule.model.name);
-    history_by(
-        db,
-        model.id,
-        now,
-        (None, "system"),
-        "created",
-        None,
-        Some(status.as_str().to_owned()),
-        Some(&comment),
-    )
-    .await?;
+    history_by(db, model.id, now, SYSTEM, "created", None, Some(status.as_str().to_owned()), Some(&comment))
+        .await?;
     Ok(model.id)
 }
 
@@ -415,8 +410,7 @@ pub(crate) async fn apply_many(
         let ticket_id = ask.ticket_id;
         if let Err(reason) = explanations::service::from_rule(db, ask, &filing.links, now).await? {
             let note = format!("no explanation was requested: {reason}");
-            history_by(db, ticket_id, now, (None, "system"), "explanation_skipped", None, None, Some(&note))
-                .await?;
+            history_by(db, ticket_id, now, SYSTEM, "explanation_skipped", None, None, Some(&note)).await?;
         }
     }
     Ok(outcomes)

@@ -12,6 +12,7 @@ use crate::{
 use socdesk_types::Page;
 
 /// Who did something: a signed-in account, or someone unauthenticated (a failed login).
+#[derive(Debug, Clone, Copy)]
 pub struct AuditActor<'a> {
     pub id: Option<i64>,
     pub name: &'a str,
@@ -66,6 +67,34 @@ async fn append(
         ..Default::default()
     };
     audit_log::Entity::insert(entry).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Appends one entry per target, all with the same actor, action and detail (a bulk change).
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor: AuditActor<'_>,
+    action: &str,
+    kind: &str,
+    ids: &[i64],
+    detail: serde_json::Value,
+) -> DomainResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let at = Utc::now();
+    let entries = ids.iter().map(|id| audit_log::ActiveModel {
+        at: Set(at),
+        actor_id: Set(actor.id),
+        actor: Set(actor.name.chars().take(255).collect()),
+        action: Set(action.to_owned()),
+        target_type: Set(Some(kind.to_owned())),
+        target_id: Set(Some(id.to_string())),
+        detail: Set(detail.clone()),
+        ip: Set(actor.ip.map(str::to_owned)),
+        ..Default::default()
+    });
+    audit_log::Entity::insert_many(entries).exec_without_returning(db).await?;
     Ok(())
 }
 

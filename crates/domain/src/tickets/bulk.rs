@@ -20,6 +20,7 @@ use crate::{
     Actor, DomainError, DomainResult,
     entities::{ticket, ticket_history},
     error::Violations,
+    services::audit,
     tickets::{
         assemble::load_links,
         ranks::status_rank,
@@ -130,6 +131,10 @@ async fn transition_many(
                 .collect();
             if !history.is_empty() {
                 ticket_history::Entity::insert_many(history).exec_without_returning(txn).await?;
+                let detail =
+                    serde_json::json!({"field": "status", "from": from, "to": to, "comment": comment});
+                audit::record_many(txn, actor.into(), "ticket.transition", "ticket", &changed, detail)
+                    .await?;
             }
             moved.extend(changed);
         }

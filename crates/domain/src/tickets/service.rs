@@ -22,7 +22,10 @@ use crate::{
         ticket_tag,
     },
     error::Violations,
-    services::settings,
+    services::{
+        audit::{self, AuditActor},
+        settings,
+    },
     tickets::{
         assemble::{self, assemble, load_links, roles},
         attachments,
@@ -159,26 +162,42 @@ pub(crate) async fn history(
     new: Option<String>,
     comment: Option<&str>,
 ) -> DomainResult<()> {
-    history_by(db, ticket_id, at, (Some(actor.account_id), &actor.login), field, old, new, comment).await
+    history_by(db, ticket_id, at, actor.into(), field, old, new, comment).await
 }
 
-/// Appends one history row written by `who` (an account id and name; no id for the system).
+/// The audit log's action for a history row about `field`, if the audit log records it: every
+/// creation, state change and assignment, by a person or the system.
+pub(crate) fn audited(field: &str) -> Option<&'static str> {
+    match field {
+        "created" => Some("ticket.create"),
+        "status" => Some("ticket.transition"),
+        "assignees" | "approvers" => Some("ticket.assign"),
+        _ => None,
+    }
+}
+
+/// Appends one history row written by `who` (no account id for the system), and the audit
+/// entry when [`audited`] names one, in the same transaction.
 #[expect(clippy::too_many_arguments, reason = "one row's columns, named at each call")]
 pub(crate) async fn history_by(
     db: &impl ConnectionTrait,
     ticket_id: i64,
     at: DateTime<Utc>,
-    who: (Option<i64>, &str),
+    who: AuditActor<'_>,
     field: &str,
     old: Option<String>,
     new: Option<String>,
     comment: Option<&str>,
 ) -> DomainResult<()> {
+    if let Some(action) = audited(field) {
+        let detail = serde_json::json!({"field": field, "from": old, "to": new, "comment": comment});
+        audit::record(db, who, action, Some(("ticket", ticket_id)), detail).await?;
+    }
     ticket_history::ActiveModel {
         ticket_id: Set(ticket_id),
         at: Set(at),
-        actor_id: Set(who.0),
-        actor: Set(who.1.chars().take(255).collect()),
+        actor_id: Set(who.id),
+        actor: Set(who.name.chars().take(255).collect()),
         field: Set(field.to_owned()),
         old_value: Set(old),
         new_value: Set(new),
