@@ -27,6 +27,9 @@ pub enum DomainError {
     /// One or more fields are invalid.
     #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
     Validation(Vec<FieldError>),
+    /// The content is of a kind this operation does not take (a violator's upload).
+    #[error("{0}")]
+    UnsupportedType(String),
     /// Too many attempts; try again after the given number of seconds.
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },

@@ -16,7 +16,10 @@ use crate::{
 
 /// Uploads a file for the violator's next submission (multipart field `file`, at most
 /// `SOCDESK_MAX_ATTACHMENT_BYTES`); name its id in `attachment_ids` when submitting. Accepted
-/// while submission is open; at most 20 uploads wait for a submission at once.
+/// while submission is open; at most 20 uploads wait for a submission at once. Takes documents
+/// and images (PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, GIF, WebP, BMP, TIFF,
+/// HEIF) and plain text (`.txt`, `.csv`, `.log`, `.md`, `.eml`), recognised by their content
+/// under a name that agrees with it; anything else is a 415.
 ///
 /// Needs: nothing but the link.
 #[utoipa::path(
@@ -28,6 +31,7 @@ use crate::{
         (status = 404, description = "No live link", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Submission closed, or too many files waiting", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a document or image its name agrees with", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many unknown links from this address", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -38,11 +42,10 @@ async fn public_upload(
     token: web::Path<String>,
     mut form: Multipart,
 ) -> ApiResult<HttpResponse> {
-    let (file_name, content_type, data) =
+    let (file_name, _claimed_type, data) =
         read_upload(&req, &mut form, state.settings.max_attachment_bytes).await?;
     let ip = client_ip(&req, state.settings.trust_proxy);
-    let stored =
-        attachments::upload(&state.db, &token, &ip, &file_name, content_type.as_deref(), data).await?;
+    let stored = attachments::upload(&state.db, &token, &ip, &file_name, data).await?;
     Ok(HttpResponse::Created().json(stored))
 }
 

@@ -20,7 +20,7 @@ use crate::{
         workflow,
     },
     services::settings,
-    tickets::attachments::{MetaRow, from_model, insert, meta_columns, to_dto},
+    tickets::attachments::{MetaRow, clean_file_name, from_model, insert, meta_columns, to_dto},
 };
 
 /// Files one submission may carry.
@@ -28,13 +28,14 @@ pub const PER_SUBMISSION: usize = 10;
 /// Uploads that may wait for a submission at once, per explanation.
 const PENDING_MAX: u64 = 20;
 
-/// Stores a file the violator uploads through their link, for their next submission.
+/// Stores a file the violator uploads through their link, for their next submission: a
+/// document or image by its content ([`super::file_kinds`]), stored with the type its content
+/// shows rather than the one the browser claimed.
 pub async fn upload(
     db: &DatabaseConnection,
     token: &str,
     ip: &str,
     file_name: &str,
-    content_type: Option<&str>,
     data: Vec<u8>,
 ) -> DomainResult<Attachment> {
     let now = Utc::now();
@@ -44,6 +45,7 @@ pub async fn upload(
         return Err(DomainError::Conflict("the deadline passed: no more files can be added".into()));
     }
     workflow::submit(status_of(&e)?)?;
+    let kind = super::file_kinds::violator_file(&clean_file_name(file_name), &data)?;
     let pending = attachment::Entity::find()
         .filter(attachment::Column::ExplanationId.eq(e.id))
         .filter(attachment::Column::ExplanationHistoryId.is_null())
@@ -54,7 +56,7 @@ pub async fn upload(
             "{PENDING_MAX} uploaded files already wait for a submission; submit them first"
         )));
     }
-    insert(db, None, Some(e.id), file_name, content_type, data).await
+    insert(db, None, Some(e.id), file_name, Some(kind), data).await
 }
 
 /// Ties the waiting uploads `ids` of explanation `explanation_id` to its submission step

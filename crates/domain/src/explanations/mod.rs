@@ -7,6 +7,7 @@
 pub(crate) mod assemble;
 pub mod attachments;
 pub mod bulk;
+pub mod file_kinds;
 pub mod list;
 pub mod reminders;
 pub mod service;
