@@ -12,6 +12,9 @@ use crate::api::ApiError;
 const TEXT_MAX: usize = 10_000;
 /// Files one submission may carry (the server's limit).
 const FILES_MAX: usize = 10;
+/// What the link takes (the server checks each file's content; this only filters the picker).
+const ACCEPTED: &str = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.png,.jpg,.jpeg,.jfif,.gif,.webp,.bmp,\
+                        .tif,.tiff,.heic,.heif,.txt,.csv,.log,.md,.eml";
 
 fn size(bytes: f64) -> String {
     if bytes >= 1_048_576.0 {
@@ -151,11 +154,12 @@ pub fn ExplanationForm(
                     class="visually-hidden"
                     type="file"
                     multiple
+                    accept=ACCEPTED
                     node_ref=picker
                     on:change=on_pick
                     disabled=move || pending.get() || files.with(|f| f.len() >= FILES_MAX)
                 />
-                <span class="muted">{format!("up to {FILES_MAX} files")}</span>
+                <span class="muted">{format!("up to {FILES_MAX} documents or images")}</span>
                 <ul class="chosen-files">{chosen}</ul>
             </div>
             <button
