@@ -19,7 +19,12 @@ pub fn render(format: BodyFormat, body: &str) -> String {
             let mut raw = String::with_capacity(body.len() * 3 / 2);
             let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
             html::push_html(&mut raw, Parser::new_ext(body, options));
-            ammonia::Builder::default()
+            let mut sanitiser = ammonia::Builder::default();
+            // `cite` is a URL ammonia does not check against the schemes, and no reader sees it.
+            for tag in ["blockquote", "q", "del", "ins"] {
+                sanitiser.rm_tag_attributes(tag, &["cite"]);
+            }
+            sanitiser
                 .url_schemes(["http", "https", "mailto"].into_iter().collect())
                 .link_rel(Some("noopener noreferrer"))
                 .clean(&raw)
@@ -85,6 +90,7 @@ mod tests {
             "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
             "<svg><script>alert(1)</script></svg>",
             "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<blockquote cite=\"javascript:alert(1)\">x</blockquote>",
         ];
         for attack in attacks {
             let html = render(BodyFormat::Markdown, attack).to_ascii_lowercase();

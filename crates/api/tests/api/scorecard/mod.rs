@@ -4,10 +4,17 @@
 //! (`SCORECARD_FULL=1`) with `SCORECARD_OUT` naming the file the rows are appended to, and
 //! prints one table.
 
+mod audit_log;
 mod auth_attacks;
 mod concurrency;
+mod export_escaping;
 mod headers;
+mod mail_headers;
+mod markdown_xss;
+mod mass_assignment;
+pub mod roundtrip;
 mod token_page;
+mod uploads;
 
 use std::io::Write;
 
