@@ -19,8 +19,8 @@ use tokio::{
 
 use crate::helpers::{ADMIN_PASSWORD, JWT_SECRET, fresh_database_url};
 
-const PER_BATCH: usize = 500;
-const SOURCES: usize = 5;
+pub(crate) const PER_BATCH: usize = 500;
+pub(crate) const SOURCES: usize = 5;
 
 /// The real binary running as a child process, with the admin signed in.
 pub struct Server {
@@ -31,7 +31,7 @@ pub struct Server {
 }
 
 /// Starts the binary on `database_url` and signs the admin in.
-async fn start(database_url: &str) -> Server {
+pub(crate) async fn start(database_url: &str) -> Server {
     start_with(database_url, &[]).await
 }
 
@@ -95,7 +95,8 @@ impl Server {
         self.client.post(format!("{}{path}", self.address)).bearer_auth(&self.token).json(body).send().await
     }
 
-    async fn setup(&self) {
+    /// A site, a firewall log table and a stream rule opening one ticket per source address.
+    pub(crate) async fn setup(&self) {
         let site: Value =
             self.post("/api/sites", &json!({"name": "HQ"})).await.expect("site").json().await.expect("json");
         let schema: Value = self
@@ -123,7 +124,8 @@ impl Server {
     }
 }
 
-fn batch(k: usize) -> Value {
+/// Batch `k`: `PER_BATCH` records with ids `k-0`, `k-1`, … over `SOURCES` addresses.
+pub(crate) fn batch(k: usize) -> Value {
     Value::Array(
         (0..PER_BATCH)
             .map(|i| json!({"_id": format!("{k}-{i}"), "src_ip": format!("10.0.0.{}", i % SOURCES), "n": i}))
@@ -131,7 +133,7 @@ fn batch(k: usize) -> Value {
     )
 }
 
-async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+pub(crate) async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
     let row = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
         .await

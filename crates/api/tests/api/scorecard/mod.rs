@@ -9,10 +9,14 @@ mod auth_attacks;
 mod concurrency;
 mod export_escaping;
 mod headers;
+mod kill_ingest;
+mod limits;
 mod mail_headers;
 mod markdown_xss;
 mod mass_assignment;
+mod raw;
 pub mod roundtrip;
+mod ssrf;
 mod token_page;
 mod uploads;
 

@@ -3,75 +3,33 @@
 //! harmless names; `../` and header-breaking names; polyglots. Every stored file comes back as
 //! a download with `nosniff`.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
+use super::{
+    Row,
+    raw::{Huge, post_huge},
+    report,
 };
-
-use reqwest::{Response, StatusCode};
-use serde_json::json;
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
-};
-
-use super::{Row, report};
 use crate::{
     explanations::{deadline, desk, public_upload, violator_token},
     helpers::{TestApp, upload},
 };
+use reqwest::{Response, StatusCode};
+use serde_json::json;
 
 /// What the oversize uploads send: 64 times the test server's 1 MiB limit.
 const HUGE: usize = 64 * 1024 * 1024;
-const BOUNDARY: &str = "scorecard-boundary";
 
-/// Sends a `HUGE` multipart upload to `path` (with `Content-Length`, or chunked) and answers the
-/// status and how many bytes had been written when it came.
+/// A `HUGE` multipart upload to `path`, declared or chunked: the status and the bytes written
+/// when it came.
 async fn oversize(app: &TestApp, path: &str, token: Option<&str>, chunked: bool) -> (u16, usize) {
-    let address = app.address.trim_start_matches("http://");
-    let stream = TcpStream::connect(address).await.expect("connect");
-    let (mut reader, mut writer) = stream.into_split();
-    let head = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\
+    let boundary = "scorecard-boundary";
+    let prefix = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\
          Content-Type: application/pdf\r\n\r\n"
     );
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    let length = if chunked {
-        "Transfer-Encoding: chunked\r\n".to_owned()
-    } else {
-        format!("Content-Length: {}\r\n", head.len() + HUGE)
-    };
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
-         {length}Connection: close\r\n\r\n"
-    );
-    let written = Arc::new(AtomicUsize::new(0));
-    let counter = written.clone();
-    let sender = tokio::spawn(async move {
-        writer.write_all(request.as_bytes()).await?;
-        let chunk = vec![b'A'; 64 * 1024];
-        let mut pieces = vec![head.into_bytes()];
-        pieces.extend(std::iter::repeat_n(chunk, HUGE / (64 * 1024)));
-        for piece in pieces {
-            if chunked {
-                writer.write_all(format!("{:x}\r\n", piece.len()).as_bytes()).await?;
-                writer.write_all(&piece).await?;
-                writer.write_all(b"\r\n").await?;
-            } else {
-                writer.write_all(&piece).await?;
-            }
-            counter.fetch_add(piece.len(), Ordering::SeqCst);
-        }
-        std::io::Result::Ok(())
-    });
-    let mut answer = [0u8; 12];
-    let status = match reader.read_exact(&mut answer).await {
-        Ok(_) => std::str::from_utf8(&answer[9..12]).ok().and_then(|s| s.parse().ok()).unwrap_or(0),
-        Err(_) => 0,
-    };
-    let sent = written.load(Ordering::SeqCst);
-    sender.abort();
-    (status, sent)
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let body =
+        Huge { content_type: &content_type, prefix: prefix.into_bytes(), fill: b'A', total: HUGE, chunked };
+    post_huge(app, path, token, body).await
 }
 
 /// Whether a download is served as one: attachment, octet-stream, nosniff, and a name with no
