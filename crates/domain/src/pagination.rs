@@ -9,7 +9,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Value,
+    QuerySelect, Select, Value, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 
@@ -219,10 +219,11 @@ where
     fetch_ordered(db, select, ordering, true, page, key).await
 }
 
-/// Rows past `(value, id)` in `(sort, id)` order. Written `sort <= v AND (sort < v OR id < i)`
-/// (descending) rather than `sort < v OR (sort = v AND id < i)`: both databases walk an index
-/// on `(sort, id)` from the bound only for the first form; with the second they scan from the
-/// list's start and filter, so each page costs as much as every page before it.
+/// Rows past `(value, id)` in `(sort, id)` order, as the row-value comparison
+/// `(sort, id) < (v, i)` (descending). PostgreSQL seeks an index on `(sort, id)` straight to the
+/// bound; SQLite seeks to `v` and passes over the rows sharing it (`sort < v OR (sort = v AND
+/// id < i)` would scan from the list's start on both). Lists avoid even that by reading the
+/// rows sharing `v` and those past it in two seeks (see `fetch_ordered`).
 pub fn after_key<C: ColumnTrait>(
     sort: C,
     id: C,
@@ -230,12 +231,10 @@ pub fn after_key<C: ColumnTrait>(
     after_id: Value,
     descending: bool,
 ) -> Condition {
-    let (reach, beyond) = if descending {
-        (sort.lte(value.clone()), Condition::any().add(sort.lt(value)).add(id.lt(after_id)))
-    } else {
-        (sort.gte(value.clone()), Condition::any().add(sort.gt(value)).add(id.gt(after_id)))
-    };
-    Condition::all().add(reach).add(beyond)
+    use sea_orm::sea_query::ExprTrait;
+    let row = Expr::tuple([sort.into_expr(), id.into_expr()]);
+    let bound = Expr::tuple([Expr::val(value), Expr::val(after_id)]);
+    Condition::all().add(if descending { row.lt(bound) } else { row.gt(bound) })
 }
 
 fn bad_cursor() -> DomainError {
@@ -258,41 +257,64 @@ where
 {
     let total = if page.count { select.clone().count(db).await? } else { 0 };
     let order = if ordering.descending { Order::Desc } else { Order::Asc };
-    let mut query = select;
-    if let Some(after) = &page.after {
-        let after_id: Value = I::from_cursor(&after.id).ok_or_else(bad_cursor)?.into();
-        let beyond = |col: E::Column, v: Value| if ordering.descending { col.lt(v) } else { col.gt(v) };
-        let rest = if ordering.sort_is_id {
-            Condition::all().add(beyond(ordering.id, after_id))
-        } else if after.k == SortKey::Null {
-            // Past the last row with a value: only rows without one remain, in id order.
-            if !nulls_last {
-                return Err(bad_cursor());
+    let beyond = |col: E::Column, v: Value| if ordering.descending { col.lt(v) } else { col.gt(v) };
+    // In list order: rows without a value last (when they come last), then the sort, then id.
+    let ordered = |query: Select<E>| {
+        let mut query = query;
+        if !ordering.sort_is_id {
+            if nulls_last {
+                // `false` sorts before `true` in both databases: values first, nulls last.
+                query = query.order_by(ordering.sort.is_null(), Order::Asc);
             }
-            Condition::all().add(ordering.sort.is_null()).add(beyond(ordering.id, after_id))
-        } else if nulls_last {
-            let value: Value = after.k.clone().into();
-            Condition::any()
-                .add(beyond(ordering.sort, value.clone()))
-                .add(Condition::all().add(ordering.sort.eq(value)).add(beyond(ordering.id, after_id)))
-                .add(ordering.sort.is_null())
-        } else {
-            after_key(ordering.sort, ordering.id, after.k.clone().into(), after_id, ordering.descending)
-        };
-        query = query.filter(rest);
-    }
-    if !ordering.sort_is_id {
-        if nulls_last {
-            // `false` sorts before `true` in both databases: values first, nulls last.
-            query = query.order_by(ordering.sort.is_null(), Order::Asc);
+            query = query.order_by(ordering.sort, order.clone());
         }
-        query = query.order_by(ordering.sort, order.clone());
-    }
-    let mut query = query.order_by(ordering.id, order).limit(page.limit + 1);
-    if page.after.is_none() && page.skip > 0 {
-        query = query.offset(page.skip);
-    }
-    let mut items = query.all(db).await?;
+        query.order_by(ordering.id, order.clone())
+    };
+    let wanted = page.limit + 1;
+    let mut items = match &page.after {
+        None => {
+            let mut query = ordered(select).limit(wanted);
+            if page.skip > 0 {
+                query = query.offset(page.skip);
+            }
+            query.all(db).await?
+        }
+        Some(after) => {
+            let after_id: Value = I::from_cursor(&after.id).ok_or_else(bad_cursor)?.into();
+            if ordering.sort_is_id {
+                ordered(select.filter(beyond(ordering.id, after_id))).limit(wanted).all(db).await?
+            } else if after.k == SortKey::Null {
+                // Past the last row with a value: only rows without one remain, in id order.
+                if !nulls_last {
+                    return Err(bad_cursor());
+                }
+                let rest = select.filter(ordering.sort.is_null()).filter(beyond(ordering.id, after_id));
+                ordered(rest).limit(wanted).all(db).await?
+            } else {
+                // Two index seeks: the rest of the rows sharing the cursor's value (by id), then
+                // the rows past it. One query for both would make SQLite pass over every row
+                // already listed that shares the value: with many equal values (a status, a
+                // priority, one import's times) each page would cost all the pages before it.
+                let value: Value = after.k.clone().into();
+                let same = select
+                    .clone()
+                    .filter(ordering.sort.eq(value.clone()))
+                    .filter(beyond(ordering.id, after_id));
+                let mut items = same.order_by(ordering.id, order.clone()).limit(wanted).all(db).await?;
+                if (items.len() as u64) < wanted {
+                    let past = if nulls_last {
+                        Condition::any().add(beyond(ordering.sort, value)).add(ordering.sort.is_null())
+                    } else {
+                        Condition::all().add(beyond(ordering.sort, value))
+                    };
+                    let rest =
+                        ordered(select.filter(past)).limit(wanted - items.len() as u64).all(db).await?;
+                    items.extend(rest);
+                }
+                items
+            }
+        }
+    };
     let next_cursor = if items.len() as u64 > page.limit {
         items.truncate(page.limit as usize);
         items.last().map(|m| {

@@ -21,15 +21,15 @@ use crate::{
 };
 
 /// A TCP proxy that can be switched off (existing connections cut, new ones refused) and on.
-struct Proxy {
-    port: u16,
+pub(crate) struct Proxy {
+    pub port: u16,
     upstream: SocketAddr,
     acceptor: Mutex<Option<JoinHandle<()>>>,
     connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl Proxy {
-    async fn start(upstream: SocketAddr) -> Proxy {
+    pub async fn start(upstream: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy binds");
         let port = listener.local_addr().expect("address").port();
         let proxy = Proxy { port, upstream, acceptor: Mutex::new(None), connections: Arc::default() };
@@ -53,7 +53,7 @@ impl Proxy {
     }
 
     /// The database is gone: open connections are cut and new ones refused.
-    fn down(&self) {
+    pub fn down(&self) {
         if let Some(acceptor) = self.acceptor.lock().expect("lock").take() {
             acceptor.abort();
         }
@@ -63,7 +63,7 @@ impl Proxy {
     }
 
     /// The database is back, on the same address.
-    async fn up(&self) {
+    pub async fn up(&self) {
         let started = Instant::now();
         let listener = loop {
             match TcpListener::bind(("127.0.0.1", self.port)).await {
@@ -80,7 +80,7 @@ impl Proxy {
 }
 
 /// The PostgreSQL server of a test database URL, and the same URL through `port` on loopback.
-fn through_proxy(url: &str, port: u16) -> (SocketAddr, String) {
+pub(crate) fn through_proxy(url: &str, port: u16) -> (SocketAddr, String) {
     let mut parsed = url::Url::parse(url).expect("database URL");
     let upstream = match (parsed.host_str(), parsed.port()) {
         // A Unix-socket URL: its server listens on TCP too, at the usual place.

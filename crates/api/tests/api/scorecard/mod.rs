@@ -7,6 +7,7 @@
 mod audit_log;
 mod auth_attacks;
 mod concurrency;
+mod db_outage;
 mod export_escaping;
 mod headers;
 mod kill_ingest;
