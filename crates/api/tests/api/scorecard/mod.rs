@@ -17,6 +17,7 @@ mod markdown_xss;
 mod mass_assignment;
 mod raw;
 pub mod roundtrip;
+mod smtp_down;
 mod ssrf;
 mod token_page;
 mod uploads;
