@@ -11,20 +11,24 @@ use socdesk_types::explanations::{
 };
 
 use crate::{
-    DomainError, DomainResult,
+    Actor, DomainError, DomainResult,
     entities::{
         account, employee, explanation, explanation_category, explanation_evidence, explanation_history,
         ticket,
     },
+    tickets::scope::visible_tickets,
 };
 
 fn parse<T>(what: &str, raw: &str, f: impl Fn(&str) -> Option<T>) -> DomainResult<T> {
     f(raw).ok_or_else(|| DomainError::Internal(format!("stored {what} '{raw}'")))
 }
 
-/// The DTOs of `rows`, in their order.
+/// The DTOs of `rows`, in their order, as `actor` may see them: a ticket on a site the actor
+/// cannot see is left out (explanations are about employees and not scoped by site; the
+/// ticket's title is the ticket's).
 pub(crate) async fn summaries(
     db: &impl ConnectionTrait,
+    actor: &Actor,
     rows: Vec<explanation::Model>,
 ) -> DomainResult<Vec<Explanation>> {
     let people: BTreeSet<String> = rows
@@ -56,7 +60,7 @@ pub(crate) async fn summaries(
         .into_iter()
         .map(|a| (a.id, a.display_name))
         .collect();
-    let tickets: HashMap<i64, String> = ticket::Entity::find()
+    let tickets: HashMap<i64, String> = visible_tickets(actor)
         .filter(ticket::Column::Id.is_in(rows.iter().filter_map(|r| r.ticket_id).collect::<BTreeSet<_>>()))
         .all(db)
         .await?
@@ -88,7 +92,7 @@ pub(crate) async fn summaries(
                 },
                 ticket: r
                     .ticket_id
-                    .map(|id| NamedRef { id, name: tickets.get(&id).cloned().unwrap_or_default() }),
+                    .and_then(|id| tickets.get(&id).map(|title| NamedRef { id, name: title.clone() })),
                 deadline: r.deadline,
                 created_at: r.created_at,
                 modified_at: r.modified_at,

@@ -151,7 +151,7 @@ pub async fn list(
     let rows =
         fetch_page(db, filtered(actor, filter, Utc::now()), ordering, page, |m| (key(m), m.id)).await?;
     Ok(Page {
-        items: assemble::summaries(db, rows.items).await?,
+        items: assemble::summaries(db, actor, rows.items).await?,
         next_cursor: rows.next_cursor,
         total: rows.total,
     })

@@ -587,7 +587,7 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> DomainRes
         .collect();
     let message = e.message.clone();
     let summary =
-        assemble::summaries(db, vec![e]).await?.pop().ok_or(DomainError::NotFound("explanation"))?;
+        assemble::summaries(db, actor, vec![e]).await?.pop().ok_or(DomainError::NotFound("explanation"))?;
     Ok(ExplanationDetail {
         message,
         evidence: assemble::evidence(db, id).await?,
@@ -959,5 +959,5 @@ pub async fn of_ticket(
         .order_by_desc(explanation::Column::Id)
         .all(db)
         .await?;
-    assemble::summaries(db, rows).await
+    assemble::summaries(db, actor, rows).await
 }
