@@ -85,3 +85,50 @@ ensure_postgres() {
   # Trust local TCP connections for the test user, as on the CI machines.
   psql -h 127.0.0.1 -U postgres -c 'select 1' >/dev/null 2>&1 || die "cannot connect to PostgreSQL as user postgres at 127.0.0.1:5432 (trust auth expected)"
 }
+
+# A throwaway server for the tools that attack the API (schemathesis, sqlmap): the debug binary
+# on a free port, on a fresh SQLite file or (SOCDESK_TEST_DB=postgres) a fresh PostgreSQL
+# database, the admin signed in. Sets base, password, token; stops and cleans up on exit.
+start_test_server() {
+  local bin=${SOCDESK_BIN:-$CARGO_TARGET_DIR/debug/socdesk}
+  [ -x "$bin" ] || die "no server binary at $bin (cargo build -p socdesk-api)"
+  server_dir=$(mktemp -d)
+  local port database_url
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
+  if [ "${SOCDESK_TEST_DB:-sqlite}" = postgres ]; then
+    ensure_postgres
+    server_pg_db="socdesk_tool_$$_$RANDOM"
+    psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $server_pg_db" >/dev/null
+    database_url="postgres://postgres@127.0.0.1:5432/$server_pg_db"
+  else
+    database_url="sqlite://$server_dir/socdesk.db?mode=rwc"
+  fi
+  DATABASE_URL="$database_url" SOCDESK_BIND="127.0.0.1:$port" SOCDESK_ADMIN_PASSWORD="$password" \
+    SOCDESK_LOGIN_MAX_FAILURES=1000000 SOCDESK_ACCESS_TOKEN_TTL=86400 SOCDESK_WEB_DIR="$server_dir/no-web" \
+    "$bin" serve >"$server_dir/server.log" 2>&1 &
+  server_pid=$!
+  trap stop_test_server EXIT
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 60); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.5; done
+  curl -fs "$base/healthz" >/dev/null || { cat "$server_dir/server.log"; die "server did not start"; }
+  token=$(curl -fs -X POST "$base/api/auth/login" -H 'content-type: application/json' \
+    -d "{\"login\":\"admin\",\"password\":\"$password\"}" | json_field access_token)
+}
+
+stop_test_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -rf "$server_dir"
+  if [ -n "${server_pg_db:-}" ]; then
+    psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $server_pg_db" >/dev/null 2>&1 || true
+  fi
+}
+
+# The server log panicked: show it and fail.
+check_server_log() {
+  if grep -q "panicked" "$server_dir/server.log"; then cat "$server_dir/server.log"; die "the server panicked during $1"; fi
+}
+
+# Field $1 of the JSON on stdin.
+json_field() { python3 -c "import sys,json; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }

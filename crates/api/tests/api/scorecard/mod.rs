@@ -6,6 +6,7 @@
 
 mod audit_log;
 mod auth_attacks;
+mod authz_matrix;
 mod concurrency;
 mod db_outage;
 mod export_escaping;
