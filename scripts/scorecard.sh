@@ -6,6 +6,7 @@
 #   scripts/scorecard.sh                   # both databases
 #   SCORECARD_DB=sqlite scripts/scorecard.sh
 #   FUZZ_SECONDS=0 scripts/scorecard.sh    # without the fuzz targets (default: 60 s each)
+#   SCORECARD_SCHEMATHESIS=0 SCORECARD_SQLMAP=0 scripts/scorecard.sh   # without the external tools
 #
 # Then the fuzz targets in fuzz/ (exports in five formats, Markdown) run FUZZ_SECONDS each under
 # libFuzzer (cargo-fuzz on the nightly toolchain, both installed here when missing) and a second
@@ -46,6 +47,28 @@ with open(out, "a") as f:
 PY
       rm -f "$log"
     done
+  done
+fi
+
+# Row 21: sqlmap on every list, search and sort parameter, per database.
+if [ "${SCORECARD_SQLMAP:-1}" = 1 ]; then
+  for db in ${SCORECARD_DB:-sqlite postgres}; do
+    log=$(mktemp)
+    SOCDESK_TEST_DB=$db scripts/sqlmap.sh >"$log" 2>&1 && ok=1 || { ok=0; status=1; tail -20 "$log"; }
+    python3 - "$out" "$db" "$ok" "$log" <<'PY'
+import json, re, sys
+out, db, ok, log = sys.argv[1:]
+text = open(log, encoding="utf-8", errors="replace").read()
+m = re.search(r"sqlmap: (\d+) targets, (\d+) parameters, (\d+) injectable \((\d+) parameters", text)
+targets, params, found, skipped = m.groups() if m else ("?", "?", "?", "?")
+with open(out, "a") as f:
+    f.write(json.dumps({"number": 21, "db": db, "test": "sqlmap",
+        "tried": f"sqlmap (level 2, risk 1, boolean, error, union, stacked and time-based) on {params} query parameters of "
+                 f"{targets} lists, searches, exports and trends, and the log search's JSON body",
+        "threshold": "0 injectable", "pass": ok == "1",
+        "result": f"{found} injectable of {params} parameters ({skipped} left out: no value the server accepts)"}) + "\n")
+PY
+    rm -f "$log"
   done
 fi
 
