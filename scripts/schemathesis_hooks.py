@@ -30,30 +30,44 @@ INTERNALS = [
             re.IGNORECASE,
         ),
     ),
-    ("a file path", re.compile(r"(?<![\w.])/(root|home|tmp|work|usr|var|etc|opt|srv)/[\w.-]+|\b[A-Z]:\\\\\w")),
+    ("a file path", re.compile(r"(?<![\w.])/(root|home|tmp|work|usr|var|etc|opt|srv)/[\w.-]+|\b[A-Z]:\\[\w.-]+\\")),
 ]
 
 
+def _strings(value):
+    """Every string (and number) inside `value`, decoded."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+    elif value is not None:
+        yield str(value)
+
+
 def _sent(case):
-    """Everything the request carried, to tell an echo from a leak."""
-    parts = [case.path_parameters, case.query, case.headers, case.cookies]
-    try:
-        parts.append(json.dumps(case.body, default=str))
-    except (TypeError, ValueError):
-        parts.append(str(case.body))
-    return " ".join(str(p) for p in parts if p)
+    """Everything the request carried, decoded, to tell an echo from a leak."""
+    parts = [case.path_parameters, case.query, case.headers, case.cookies, case.body]
+    return "\n".join(s for p in parts for s in _strings(p))
 
 
 @schemathesis.check
 def no_internals_in_errors(ctx, response, case):
     if response.status_code < 400:
         return None
-    text = response.text_lossy() or ""
+    raw = response.text_lossy() or ""
+    # Scan what a client reads: the decoded strings of a JSON answer (escapes undone), else the text.
+    try:
+        text = "\n".join(_strings(json.loads(raw)))
+    except ValueError:
+        text = raw
     sent = _sent(case)
     for what, pattern in INTERNALS:
         for match in pattern.finditer(text):
             if match.group(0) not in sent:
-                raise AssertionError(f"the {response.status_code} answer shows {what}: {match.group(0)!r} in {text[:300]!r}")
+                raise AssertionError(f"the {response.status_code} answer shows {what}: {match.group(0)!r} in {raw[:300]!r}")
     return None
 
 
